@@ -1,0 +1,22 @@
+// Stage 1 output type: the profile text read into sections and entries, each with its line.
+// Nothing here knows what keys mean; see validate.ts for that.
+
+export interface RawEntry {
+  /** Key as written, lower-cased (ConfigParser keys are case-insensitive). */
+  key: string;
+  /** Value after comment stripping, continuation joining and `%%` unescaping. */
+  value: string;
+  /** Line of the `key = value` line (1-based). */
+  line: number;
+}
+
+export interface RawSection {
+  /** Section name exactly as written between the brackets, trimmed. */
+  name: string;
+  line: number;
+  entries: RawEntry[];
+}
+
+export interface RawProfile {
+  sections: RawSection[];
+}
