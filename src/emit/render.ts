@@ -1,0 +1,83 @@
+// Stage 4, emit: Plan → script text. Builds a view model (the plan, plus flags the templates branch
+// on) and renders the Handlebars templates. Values reach the script only through the helpers below.
+import Handlebars from 'handlebars';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '../plan/plan.js';
+import { commentText, quote, quoteWords } from './quote.js';
+
+export interface Templates {
+  script: string;
+  partials: Record<string, string>;
+}
+
+/** Reads templates/ (the CLI's one piece of start-up I/O for emitting). */
+export function loadTemplates(directory: string): Templates {
+  const partialsDirectory = join(directory, 'partials');
+  const partials: Record<string, string> = {};
+  for (const file of readdirSync(partialsDirectory).sort()) {
+    if (file.endsWith('.hbs')) partials[file.slice(0, -4)] = readFileSync(join(partialsDirectory, file), 'utf8');
+  }
+  return { script: readFileSync(join(directory, 'script.hbs'), 'utf8'), partials };
+}
+
+/** The only helpers templates may use: each one quotes, or checks that nothing needs quoting. */
+export const TEMPLATE_HELPERS = {
+  q: (value: unknown) => quote(value === undefined || value === null ? '' : String(value)),
+  qwords: (values: unknown) => quoteWords((values as string[] | undefined) ?? []),
+  comment: (value: unknown) => commentText(String(value ?? '')),
+  ident: (value: unknown) => {
+    if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new Error(`bug: not a shell identifier: ${JSON.stringify(value)}`);
+    return value;
+  },
+  int: (value: unknown) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`bug: not an integer: ${JSON.stringify(value)}`);
+    return String(value);
+  },
+} as const;
+
+function viewModel(plan: Plan, noopVariant: boolean) {
+  const policy = plan.fullPolicy;
+  const scriptName = plan.profileName.replace(/\.ini$/i, '') + '.sh';
+  const provenance = (key: string, fallback: string) => (plan.provenance[key] === undefined ? `${fallback} (default)` : plan.provenance[key]);
+  return {
+    ...plan,
+    version: plan.generator.version,
+    noopVariant,
+    noopFlag: noopVariant ? 1 : 0,
+    quotedProfileName: quote(plan.profileName),
+    quotedScriptName: quote(scriptName),
+    needsLvm: plan.sources.some((s) => s.kind === 'lvm'),
+    needsRootFlag: plan.needsRoot ? 1 : 0,
+    fullEvery: 'count' in policy ? `${policy.count} ${policy.every}` : policy.every,
+    fullEveryCount: 'count' in policy ? policy.count : 0,
+    fullEveryMonth: policy.every === 'month',
+    fullEveryWeek: policy.every === 'week',
+    fullEveryRuns: policy.every === 'runs',
+    fullEveryDays: policy.every === 'days',
+    needsFullTime: policy.every === 'week' || policy.every === 'days',
+    logFile: plan.logFile ?? '',
+    provenance: {
+      target: provenance('backup target', '[backup] target'),
+      fullEvery: provenance('backup full_every', '[backup] full_every = month'),
+      logFile: provenance('backup log_file', '[backup] log_file: none'),
+    },
+    mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
+    sources: plan.sources.map((s) => ({ ...s, extraMountOptions: s.snapshot?.mountOptions.join(',') ?? '' })),
+  };
+}
+
+/** noopVariant: a script that can only print what it would run (`backup-gen --noop`). */
+export function renderScript(plan: Plan, templates: Templates, noopVariant = false): string {
+  const handlebars = Handlebars.create();
+  handlebars.registerHelper(TEMPLATE_HELPERS);
+  for (const [name, text] of Object.entries(templates.partials)) {
+    handlebars.registerPartial(name, handlebars.compile(text, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: knownHelpers() }));
+  }
+  const template = handlebars.compile(templates.script, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: knownHelpers() });
+  return template(viewModel(plan, noopVariant));
+}
+
+function knownHelpers(): Record<string, boolean> {
+  return Object.fromEntries(Object.keys(TEMPLATE_HELPERS).map((name) => [name, true]));
+}

@@ -1,0 +1,78 @@
+// Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
+// emitter has no decisions left to make.
+import type { DarSettings, Profile, Source } from '../profile/profile.js';
+import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
+
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'dar'];
+const LVM_COMMANDS = ['lvs', 'lvcreate', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt'];
+
+export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
+  const sources = profile.sources.map((source) => planSource(source, profile.dar, profileName));
+  const needsLvm = sources.some((s) => s.kind === 'lvm');
+  const mirror: PlannedMirror | undefined =
+    profile.rsync === undefined
+      ? undefined
+      : {
+          ...profile.rsync,
+          provenance: provenanceLines(profile.lines, profileName, 'rsync'),
+        };
+  return {
+    generator: { name: 'backup-gen', version },
+    profileName,
+    target: profile.target,
+    fullPolicy: profile.fullPolicy,
+    logFile: profile.logFile,
+    sources,
+    mirror,
+    provenance: Object.fromEntries(Object.keys(profile.lines).map((key, i) => [key, provenanceLines(profile.lines, profileName)[i] as string])),
+    requiredCommands: [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : []), ...(mirror === undefined ? [] : ['rsync'])],
+    needsRoot: needsLvm,
+  };
+}
+
+function planSource(source: Source, dar: DarSettings, profileName: string): PlannedSource {
+  const lvm = source.lvm;
+  return {
+    name: source.name,
+    functionName: source.name.replace(/-/g, '_'),
+    kind: source.kind,
+    snapshot:
+      lvm === undefined
+        ? undefined
+        : {
+            volumeGroup: lvm.volumeGroup,
+            logicalVolume: lvm.logicalVolume,
+            snapshotName: lvm.snapshotName,
+            sizeArguments: [lvm.snapshotSize.option, lvm.snapshotSize.value],
+            mountOptions: lvm.mountOptions,
+          },
+    root: source.root,
+    bindMounts: source.bindMounts,
+    setRoot: source.setRoot,
+    archivePrefix: source.archivePrefix,
+    darOptions: darOptionsFor(source, dar),
+    provenance: provenanceLines(source.lines, profileName),
+  };
+}
+
+/** The original's dar options, with -n instead of -w: an existing archive is never overwritten. */
+export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar: DarSettings): string[] {
+  const options = ['-Q', '-n', '-D'];
+  if (dar.sliceSize !== '0') options.push('-s', dar.sliceSize);
+  if (dar.compression !== 'none') options.push(`-z${dar.compression}:${dar.compressionLevel}`, '-m', String(dar.minCompressSize));
+  for (const mask of dar.compression === 'none' ? [] : dar.noCompress) options.push('-Z', mask);
+  for (const mask of dar.excludeMasks) options.push('-X', mask);
+  for (const path of source.excludes) options.push('-P', path);
+  for (const path of source.subdirs) options.push('-g', path);
+  return options;
+}
+
+/** "[section] key, FILE:LINE" for each recorded key (keys are "section key"), optionally of one section. */
+function provenanceLines(lines: Record<string, number>, profileName: string, section?: string): string[] {
+  return Object.entries(lines)
+    .filter(([key]) => section === undefined || key.startsWith(`${section} `))
+    .map(([key, line]) => {
+      const space = key.lastIndexOf(' ');
+      return `[${key.slice(0, space)}] ${key.slice(space + 1)}, ${profileName}:${line}`;
+    });
+}

@@ -1,0 +1,54 @@
+// Stage 3 output type: the resolved plan. Everything the script needs is decided here, in order;
+// the emitter only lays it out. `backup-gen plan` prints this as JSON.
+import type { FullPolicy } from '../profile/values.js';
+
+export interface PlannedSnapshot {
+  volumeGroup: string;
+  logicalVolume: string;
+  snapshotName: string;
+  /** lvcreate's option and value: ["--size", "2G"] or ["--extents", "20%ORIGIN"]. */
+  sizeArguments: [string, string];
+  /** The profile's extra mount options; the script adds ro (and nouuid for XFS) at run time. */
+  mountOptions: string[];
+}
+
+export interface PlannedSource {
+  name: string;
+  /** Suffix of this source's shell function: backup_<functionName>. */
+  functionName: string;
+  kind: 'lvm' | 'directory';
+  snapshot?: PlannedSnapshot;
+  /** Directory to archive (kind = directory). */
+  root?: string;
+  /** Mounted in this order, unmounted in reverse. */
+  bindMounts: string[];
+  setRoot: string;
+  archivePrefix: string;
+  /** dar options that do not change from run to run; -c, -R and -A are added at run time. */
+  darOptions: string[];
+  /** "[section] key, FILE:LINE" for every profile key that shaped this source. */
+  provenance: string[];
+}
+
+export interface PlannedMirror {
+  targetDir: string;
+  evenIfBackupFailed: boolean;
+  touchFile?: string;
+  provenance: string[];
+}
+
+export interface Plan {
+  generator: { name: 'backup-gen'; version: string };
+  profileName: string;
+  target: string;
+  fullPolicy: FullPolicy;
+  logFile?: string;
+  sources: PlannedSource[];
+  mirror?: PlannedMirror;
+  /** "[section] key, FILE:LINE" of each profile-wide key given, by "section key". */
+  provenance: Record<string, string>;
+  /** Commands the script checks for at start, in a fixed order. */
+  requiredCommands: string[];
+  /** An LVM source needs root; a directory-only profile may run as any user who can read it. */
+  needsRoot: boolean;
+}

@@ -1,0 +1,178 @@
+// Stage 2b, normalize: typed sections → Profile, every default filled in. Missing keys, keys that
+// do not apply, and settings that contradict each other are reported here, all at once.
+import type { Diagnostic } from '../diagnostics.js';
+import type { DarSettings, Profile, RsyncSettings, Source, SourceKind } from './profile.js';
+import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE } from './schema.js';
+import { checkProfileRules } from './rules.js';
+import type { TypedSection } from './validate.js';
+import type { FullPolicy, SnapshotSize } from './values.js';
+import { splitWords } from './words.js';
+
+/** Reads typed values of one section and reports what is missing or does not apply. */
+class SectionReader {
+  constructor(
+    readonly section: TypedSection | undefined,
+    private readonly diagnostics: Diagnostic[],
+    private readonly displayName: string,
+  ) {}
+
+  get<T>(key: string): T | undefined {
+    return this.section?.values.get(key)?.value as T | undefined;
+  }
+
+  line(key: string): number | undefined {
+    return this.section?.values.get(key)?.line;
+  }
+
+  require<T>(key: string, when: string): T | undefined {
+    const value = this.get<T>(key);
+    if (value === undefined && this.section?.written.has(key) !== true) {
+      this.diagnostics.push({
+        severity: 'error',
+        code: 'BG012',
+        line: this.section?.line ?? 0,
+        section: this.displayName,
+        key,
+        message: `missing required key (required ${when})`,
+      });
+    }
+    return value;
+  }
+
+  /** Keys that mean nothing for this source kind: an error, or a warning for the original's unused keys. */
+  rejectUnused(keys: readonly string[], reason: string, severity: 'error' | 'warning' = 'error'): void {
+    for (const key of keys) {
+      const line = this.section?.values.get(key)?.line;
+      if (line !== undefined) this.diagnostics.push({ severity, code: 'BG014', line, section: this.displayName, key, message: `${severity === 'error' ? 'not used' : 'ignored'} ${reason}` });
+    }
+  }
+
+  recordLines(into: Record<string, number>): void {
+    for (const [key, typed] of this.section?.values ?? []) into[`${this.displayName} ${key}`] = typed.line;
+  }
+}
+
+const LVM_KEYS = ['volume_group', 'logical_volume', 'snapshot_lv_name', 'snapshot_size', 'mount_options'];
+
+export function normalizeProfile(sections: TypedSection[]): { profile: Profile | undefined; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const find = (name: string) => new SectionReader(sections.find((s) => s.name.toLowerCase() === name), diagnostics, name);
+  const backup = find('backup');
+  if (backup.section === undefined) {
+    diagnostics.push({ severity: 'error', code: 'BG012', line: 0, section: 'backup', message: 'missing required section [backup] (it holds target and archive_prefix)' });
+  }
+  const target = backup.require<string>('target', 'always');
+  const archivePrefix = backup.require<string>('archive_prefix', 'always');
+  const lines: Record<string, number> = {};
+  for (const s of sections) new SectionReader(s, diagnostics, s.name).recordLines(lines);
+
+  const sources: Source[] = [];
+  const main = mainSource(backup, find('lvm'), find('bindmounts'), target ?? '/', archivePrefix ?? '', diagnostics);
+  if (main !== undefined) sources.push(main);
+  for (const section of sections.filter((s) => s.spec.name === 'volume NAME')) {
+    const volume = volumeSource(new SectionReader(section, diagnostics, section.name), target ?? '/', archivePrefix ?? '', diagnostics);
+    if (volume !== undefined) sources.push(volume);
+  }
+  const profile: Profile = {
+    target: target ?? '/',
+    archivePrefix: archivePrefix ?? '',
+    fullPolicy: backup.get<FullPolicy>('full_every') ?? { every: 'month' },
+    logFile: backup.get<string>('log_file'),
+    dar: darSettings(find('dar'), diagnostics),
+    rsync: rsyncSettings(find('rsync')),
+    sources,
+    lines,
+  };
+  if (target !== undefined && archivePrefix !== undefined) diagnostics.push(...checkProfileRules(profile, backup.section?.line ?? 0));
+  return { profile: diagnostics.some((d) => d.severity === 'error') ? undefined : profile, diagnostics };
+}
+
+function mainSource(backup: SectionReader, lvm: SectionReader, bindmounts: SectionReader, target: string, prefix: string, diagnostics: Diagnostic[]): Source | undefined {
+  const written = backup.section?.written.has('source_type') === true;
+  if (!written && lvm.section === undefined && bindmounts.section === undefined) return undefined;
+  const kind = backup.require<SourceKind>('source_type', 'when the profile has [lvm] or [bindmounts]');
+  if (kind === undefined) return undefined;
+  const source = baseSource('main', kind, backup, target, prefix);
+  source.bindMounts = bindmounts.get<string[]>('equals') ?? [];
+  lvm.recordLines(source.lines);
+  bindmounts.recordLines(source.lines);
+  if (kind === 'lvm') {
+    backup.rejectUnused(['source_root'], 'when source_type = lvm (the original never read it either)', 'warning');
+    if (lvm.section === undefined) diagnostics.push({ severity: 'error', code: 'BG012', line: backup.line('source_type') ?? 0, section: 'lvm', message: 'missing section [lvm], required when [backup] source_type = lvm' });
+    source.lvm = lvmSnapshot(lvm, true);
+  } else {
+    source.root = backup.require<string>('source_root', 'when source_type = directory');
+    lvm.rejectUnused(LVM_KEYS, 'when [backup] source_type = directory');
+    bindmounts.rejectUnused(['equals'], 'when [backup] source_type = directory: bind mounts go into an LVM snapshot');
+  }
+  return source;
+}
+
+function volumeSource(volume: SectionReader, target: string, prefix: string, diagnostics: Diagnostic[]): Source | undefined {
+  const section = volume.section as TypedSection;
+  const name = section.name.replace(/^volume\s+/i, '').trim();
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name) || /^\d{4}-\d\d$/.test(name)) {
+    diagnostics.push({ severity: 'error', code: 'BG027', line: section.line, section: section.name, message: `expected a volume name of letters, digits, "_" and "-" starting with a letter (it names a directory and a shell function), found ${JSON.stringify(name)}` });
+    return undefined;
+  }
+  const kind = volume.get<SourceKind>('source_type') ?? 'lvm';
+  const source = baseSource(name, kind, volume, `${target.replace(/\/+$/, '')}/${name}`, `${prefix}${name}-`);
+  source.bindMounts = volume.get<string[]>('bindmounts') ?? [];
+  if (kind === 'lvm') {
+    volume.rejectUnused(['source_root'], 'when source_type = lvm');
+    source.lvm = lvmSnapshot(volume, false);
+  } else {
+    source.root = volume.require<string>('source_root', 'when source_type = directory');
+    volume.rejectUnused([...LVM_KEYS, 'bindmounts'], 'when source_type = directory');
+  }
+  return source;
+}
+
+function baseSource(name: string, kind: SourceKind, reader: SectionReader, setRoot: string, archivePrefix: string): Source {
+  const source: Source = {
+    name,
+    kind,
+    subdirs: reader.get<string[]>('subdirs') ?? [],
+    excludes: reader.get<string[]>('excludes') ?? [],
+    bindMounts: [],
+    setRoot,
+    archivePrefix,
+    lines: {},
+  };
+  reader.recordLines(source.lines);
+  return source;
+}
+
+function lvmSnapshot(reader: SectionReader, legacy: boolean): Source['lvm'] {
+  const when = 'when source_type = lvm';
+  const volumeGroup = reader.require<string>('volume_group', when);
+  const logicalVolume = reader.require<string>('logical_volume', when);
+  const snapshotName = legacy ? reader.require<string>('snapshot_lv_name', when) : reader.get<string>('snapshot_lv_name') ?? (logicalVolume === undefined ? undefined : `${logicalVolume}-backsnap`);
+  const snapshotSize = reader.require<SnapshotSize>('snapshot_size', when);
+  if (volumeGroup === undefined || logicalVolume === undefined || snapshotName === undefined || snapshotSize === undefined) return undefined;
+  return { volumeGroup, logicalVolume, snapshotName, snapshotSize, mountOptions: reader.get<string[]>('mount_options') ?? [] };
+}
+
+function darSettings(dar: SectionReader, diagnostics: Diagnostic[]): DarSettings {
+  const compression = dar.get<DarSettings['compression']>('compression') ?? 'gzip';
+  const compressionLevel = dar.get<number>('compression_level') ?? 9;
+  if (compression !== 'zstd' && compressionLevel > 9) {
+    diagnostics.push({ severity: 'error', code: 'BG025', line: dar.line('compression_level') ?? 0, section: 'dar', key: 'compression_level', message: `expected 1 to 9 for ${compression} (only zstd goes up to 22), found ${compressionLevel}` });
+  }
+  const defaults = splitWords(DEFAULT_NO_COMPRESS);
+  return {
+    compression,
+    compressionLevel,
+    sliceSize: dar.get<string>('slice_size') ?? DEFAULT_SLICE_SIZE,
+    minCompressSize: dar.get<number>('min_compress_size') ?? 150,
+    noCompress: dar.get<string[]>('no_compress') ?? (defaults.ok ? defaults.words : []),
+    excludeMasks: dar.get<string[]>('exclude_masks') ?? [],
+  };
+}
+
+function rsyncSettings(rsync: SectionReader): RsyncSettings | undefined {
+  if (rsync.get<boolean>('enabled') !== true) return undefined;
+  const targetDir = rsync.require<string>('target_dir', 'when enabled = true');
+  if (targetDir === undefined) return undefined;
+  return { targetDir, evenIfBackupFailed: rsync.get<boolean>('even_if_backup_failed') ?? false, touchFile: rsync.get<string>('touch_file') };
+}

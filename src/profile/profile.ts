@@ -1,0 +1,59 @@
+// Stage 2 output type: the validated, normalized profile. Every default is filled in and every
+// value has its type; `lines` remembers where each key was written, for provenance comments.
+import type { FullPolicy, SnapshotSize } from './values.js';
+
+export interface LvmSnapshot {
+  volumeGroup: string;
+  logicalVolume: string;
+  snapshotName: string;
+  snapshotSize: SnapshotSize;
+  mountOptions: string[];
+}
+
+export type SourceKind = 'lvm' | 'directory';
+
+export interface Source {
+  /** "main" for the original single-volume layout, else the NAME of [volume NAME]. */
+  name: string;
+  kind: SourceKind;
+  /** Set when kind = lvm. */
+  lvm?: LvmSnapshot;
+  /** Set when kind = directory. */
+  root?: string;
+  subdirs: string[];
+  excludes: string[];
+  bindMounts: string[];
+  /** Directory that holds this source's YYYY-MM backup sets. */
+  setRoot: string;
+  archivePrefix: string;
+  /** Line of each key that shaped this source, by "section key". */
+  lines: Record<string, number>;
+}
+
+export interface DarSettings {
+  compression: 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd' | 'lz4' | 'lzo';
+  compressionLevel: number;
+  sliceSize: string;
+  minCompressSize: number;
+  noCompress: string[];
+  excludeMasks: string[];
+}
+
+export interface RsyncSettings {
+  targetDir: string;
+  evenIfBackupFailed: boolean;
+  touchFile?: string;
+}
+
+export interface Profile {
+  target: string;
+  archivePrefix: string;
+  fullPolicy: FullPolicy;
+  logFile?: string;
+  dar: DarSettings;
+  /** Undefined when [rsync] enabled is false. */
+  rsync?: RsyncSettings;
+  sources: Source[];
+  /** Line of every key given, by "section key". */
+  lines: Record<string, number>;
+}

@@ -1,0 +1,136 @@
+// The profile schema: every section and key, its value kind, default and documentation.
+// validate.ts reads it to check a profile; the README reference and `backup-gen init` are generated from it.
+import * as v from './values.js';
+
+export interface KeySpec {
+  key: string;
+  kind: v.ValueKind<unknown>;
+  /** When the key must be given, in words; undefined when it is optional. */
+  required?: string;
+  /** The default, as the user would write it; undefined when there is none. */
+  default?: string;
+  doc: string;
+  /** Example value used by `backup-gen init`; falls back to `default`. */
+  example?: string;
+  /** Shown commented out by `backup-gen init` although it is sometimes required. */
+  commentedInExample?: boolean;
+  /** True for keys of the original tool: their meaning is the compatibility contract. */
+  original: boolean;
+}
+
+export interface SectionSpec {
+  /** Section name; `volume NAME` stands for any `[volume ...]` section. */
+  name: string;
+  doc: string;
+  keys: KeySpec[];
+}
+
+export const DEFAULT_NO_COMPRESS = '*.avi *.bz2 *.gif *.gz *.jpg *.mov *.mpg *.mp3 *.pbm *.pdf *.png *.Z *.zip';
+export const DEFAULT_SLICE_SIZE = '1875000000';
+
+const volumeKeys = (legacy: boolean): KeySpec[] => [
+  { key: 'volume_group', kind: v.vgName, required: 'when source_type = lvm', doc: 'Volume group of the origin logical volume.', example: 'data', original: legacy },
+  { key: 'logical_volume', kind: v.lvName, required: 'when source_type = lvm', doc: 'The origin logical volume to snapshot.', example: 'root', original: legacy },
+  {
+    key: 'snapshot_lv_name',
+    kind: v.lvName,
+    required: legacy ? 'when source_type = lvm' : undefined,
+    default: legacy ? undefined : 'LOGICAL_VOLUME-backsnap',
+    doc: 'Name of the temporary snapshot LV. A leftover LV of this name is removed before the run only if it is a snapshot of logical_volume.',
+    example: 'root-backsnap',
+    original: legacy,
+  },
+  {
+    key: 'snapshot_size',
+    kind: v.snapshotSize,
+    required: 'when source_type = lvm',
+    doc: 'Copy-on-write space for changes made while the backup runs: an lvcreate size (2G, 512M) or a percentage of ORIGIN, VG, FREE or PVS (20%ORIGIN, passed as --extents).',
+    example: '2G',
+    original: legacy,
+  },
+  {
+    key: 'mount_options',
+    kind: v.mountOptions,
+    default: '',
+    doc: 'Extra mount options for the snapshot. It is always mounted ro; XFS also gets nouuid (detected with blkid).',
+    example: 'noatime',
+    original: false,
+  },
+];
+
+const setKeys = (legacy: boolean): KeySpec[] => [
+  {
+    key: 'source_type',
+    kind: v.sourceType,
+    required: legacy ? 'unless the profile has only [volume NAME] sections' : undefined,
+    default: legacy ? undefined : 'lvm',
+    doc: '"lvm": snapshot a logical volume and archive the snapshot. "directory": archive source_root as it is, without LVM (any Unix with bash and dar).',
+    example: 'lvm',
+    original: legacy,
+  },
+  { key: 'source_root', kind: v.absolutePath, required: 'when source_type = directory', doc: 'The directory to back up when source_type = directory.', example: '/srv/data', commentedInExample: true, original: legacy },
+  { key: 'subdirs', kind: v.relativePaths, default: '(everything)', doc: 'Only these paths, relative to the backed-up root (dar -g).', example: 'etc home', original: legacy },
+  { key: 'excludes', kind: v.relativePaths, default: '', doc: 'Paths relative to the backed-up root to leave out (dar -P); they stay as empty directories.', example: 'var/cache tmp', original: false },
+];
+
+export const SCHEMA: SectionSpec[] = [
+  {
+    name: 'backup',
+    doc: 'Where the backup sets go and how they are named. With source_type, it also describes the profile\'s main source (the original tool\'s single volume, configured in [lvm]).',
+    keys: [
+      ...setKeys(true),
+      { key: 'target', kind: v.absolutePath, required: 'always', doc: 'Base directory of the backup sets (TARGET/YYYY-MM/...). Must exist when the script runs.', example: '/var/backups/dar', original: true },
+      { key: 'archive_prefix', kind: v.archivePrefix, required: 'always', doc: 'Start of every archive name, e.g. hostname-root-.', example: 'myhost-root-', original: true },
+      {
+        key: 'full_every',
+        kind: v.fullEvery,
+        default: 'month',
+        doc: 'When a FULL is made instead of an INC: "month" (the original: first run of each calendar month), "week" (also the first run of each ISO week), "N runs" (a FULL and then N-1 INCs), "N days" (when the chain\'s FULL is N days old). The first run of a month is always FULL: each month directory is a complete restore set.',
+        original: false,
+      },
+      { key: 'log_file', kind: v.absolutePath, default: '(none)', doc: 'Append a DEBUG-level log of every run here; --log-file overrides it.', example: '/var/log/backup-gen.log', original: false },
+    ],
+  },
+  { name: 'lvm', doc: 'The main source\'s logical volume (source_type = lvm), as in the original tool.', keys: volumeKeys(true) },
+  {
+    name: 'bindmounts',
+    doc: 'Paths outside the volume (such as /boot) bind-mounted into the snapshot so they are archived with it.',
+    keys: [{ key: 'equals', kind: v.absolutePaths, default: '', doc: 'Each path is bind-mounted onto the same path inside the snapshot mount; that directory must exist in the volume.', example: '/boot', original: true }],
+  },
+  {
+    name: 'volume NAME',
+    doc: 'A further source, one section each (NAME: letters, digits, _ and -). Its sets go to TARGET/NAME/YYYY-MM/ and its archives are named ARCHIVE_PREFIX + NAME + "-".',
+    keys: [
+      ...setKeys(false),
+      ...volumeKeys(false),
+      { key: 'bindmounts', kind: v.absolutePaths, default: '', doc: 'Like [bindmounts] equals, for this volume.', original: false },
+    ],
+  },
+  {
+    name: 'dar',
+    doc: 'How dar writes the archives. The defaults are the original tool\'s.',
+    keys: [
+      { key: 'compression', kind: v.compression, default: 'gzip', doc: 'Compression algorithm (dar -z).', original: false },
+      { key: 'compression_level', kind: v.compressionLevel, default: '9', doc: 'Compression level: 1-9, zstd 1-22.', original: false },
+      { key: 'slice_size', kind: v.sliceSize, default: DEFAULT_SLICE_SIZE, doc: 'Slice size (dar -s); 0 writes one single slice.', original: false },
+      { key: 'min_compress_size', kind: v.byteCount, default: '150', doc: 'Files smaller than this are stored uncompressed (dar -m).', original: false },
+      { key: 'no_compress', kind: v.masks, default: DEFAULT_NO_COMPRESS, doc: 'File-name masks stored without compression (dar -Z).', original: false },
+      { key: 'exclude_masks', kind: v.masks, default: '', doc: 'File-name masks left out of every archive (dar -X).', example: '*.tmp *~', original: false },
+    ],
+  },
+  {
+    name: 'rsync',
+    doc: 'Copy the backup sets elsewhere after the run (rsync -a; never --delete).',
+    keys: [
+      { key: 'enabled', kind: v.boolean, default: 'false', doc: 'Copy TARGET/ to target_dir/ after the run.', example: 'false', original: true },
+      { key: 'target_dir', kind: v.absolutePath, required: 'when enabled', doc: 'Mirror destination.', example: '/mnt/nfs/backups', original: true },
+      { key: 'even_if_backup_failed', kind: v.boolean, default: 'false', doc: 'Copy even when the backup failed (never after the run was stopped by a signal).', original: true },
+      { key: 'touch_file', kind: v.absolutePath, default: '(none)', doc: 'Touch this file first to wake an automounted target, and wait up to 15 s for it to appear.', example: '/mnt/nfs/backups/.wake', original: true },
+    ],
+  },
+];
+
+export function sectionSpecFor(sectionName: string): SectionSpec | undefined {
+  const specName = /^volume\s+\S/.test(sectionName) ? 'volume NAME' : sectionName.toLowerCase();
+  return SCHEMA.find((s) => s.name === specName);
+}

@@ -1,0 +1,183 @@
+// Value kinds of the profile: each turns a raw string into a typed value or says what was wrong.
+// zod carries the checks; every kind has its own diagnostic code so errors are easy to look up.
+import { z } from 'zod';
+import { splitWords } from './words.js';
+
+export interface ValueKind<T> {
+  /** Diagnostic code used when a value of this kind is rejected. */
+  code: string;
+  /** What a valid value looks like, for messages and the reference. */
+  expected: string;
+  schema: z.ZodType<T, z.ZodTypeDef, string>;
+}
+
+function kind<T>(code: string, expected: string, schema: z.ZodType<T, z.ZodTypeDef, string>): ValueKind<T> {
+  return { code, expected, schema };
+}
+
+const singleLine = z.string().refine((v) => !v.includes('\n'), 'must fit on one line (no continuation lines)');
+
+// Characters lvm(8) allows in VG and LV names.
+const LVM_NAME_CHARS = /^[A-Za-z0-9+_.-]+$/;
+// lvm(8): LV names may not contain these reserved suffixes nor start with "snapshot" or "pvmove".
+const LV_RESERVED = ['_cdata', '_cmeta', '_corig', '_mlog', '_mimage', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vorigin', '_vdata'];
+
+function lvmNameProblem(v: string, isLv: boolean): string | undefined {
+  if (v === '') return 'is empty';
+  if (v.length > 127) return `is ${v.length} characters long; LVM allows at most 127`;
+  if (!LVM_NAME_CHARS.test(v)) return 'may contain only A-Z a-z 0-9 + _ . - (lvm(8))';
+  if (v.startsWith('-')) return 'may not start with "-"';
+  if (v === '.' || v === '..') return `may not be "${v}"`;
+  if (isLv && /^(snapshot|pvmove)/.test(v)) return 'may not start with "snapshot" or "pvmove" (reserved by LVM)';
+  const reserved = isLv ? LV_RESERVED.find((s) => v.includes(s)) : undefined;
+  if (reserved !== undefined) return `may not contain "${reserved}" (reserved by LVM)`;
+  return undefined;
+}
+
+function lvmName(isLv: boolean) {
+  return z.string().superRefine((v, ctx) => {
+    const problem = lvmNameProblem(v, isLv);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+export const vgName = kind('BG021', 'an LVM volume group name', lvmName(false));
+export const lvName = kind('BG021', 'an LVM logical volume name', lvmName(true));
+
+export type SnapshotSize = { option: '--size' | '--extents'; value: string };
+// lvcreate -L: a number with an optional unit; bBsSkKmMgGtTpPeE (default unit: MiB).
+const ABSOLUTE_SIZE = /^(?:\d+|\d*\.\d+)[bBsSkKmMgGtTpPeE]?$/;
+const PERCENT_SIZE = /^(\d+)%(ORIGIN|VG|FREE|PVS)$/;
+export const snapshotSize = kind<SnapshotSize>(
+  'BG022',
+  'an lvcreate size such as 2G, 512M, 1.5T, or a percentage such as 20%ORIGIN, 10%VG, 50%FREE',
+  z.string().transform((v, ctx) => {
+    const percent = PERCENT_SIZE.exec(v);
+    if (percent !== null) {
+      const n = Number(percent[1]);
+      if (n >= 1 && n <= 100) return { option: '--extents' as const, value: v };
+      ctx.addIssue({ code: 'custom', message: `percentage must be 1 to 100, found ${n}` });
+      return z.NEVER;
+    }
+    if (ABSOLUTE_SIZE.test(v) && Number.parseFloat(v) > 0) return { option: '--size' as const, value: v };
+    ctx.addIssue({ code: 'custom', message: 'is not a size lvcreate accepts' });
+    return z.NEVER;
+  }),
+);
+
+export const absolutePath = kind('BG020', 'an absolute path', singleLine.refine((v) => v.startsWith('/'), 'must be an absolute path (start with "/")'));
+
+export const sourceType = kind('BG024', '"lvm" or "directory"', z.enum(['lvm', 'directory']));
+
+export const boolean = kind(
+  'BG023',
+  'a boolean: 1, yes, true, on, 0, no, false or off',
+  z.string().transform((v, ctx) => {
+    const lower = v.toLowerCase();
+    if (['1', 'yes', 'true', 'on'].includes(lower)) return true;
+    if (['0', 'no', 'false', 'off'].includes(lower)) return false;
+    ctx.addIssue({ code: 'custom', message: 'is not a boolean' });
+    return z.NEVER;
+  }),
+);
+
+// Archive names end up in backup_deps as "child:parent" lines and as file names, so no ":" or "/".
+export const archivePrefix = kind(
+  'BG027',
+  'a file-name prefix without "/", ":" or white space, not starting with "." or "-"',
+  singleLine.refine((v) => v !== '' && !/[/:\s]/.test(v) && !/^[.-]/.test(v), 'is not a usable file-name prefix'),
+);
+
+export const volumeName = kind(
+  'BG027',
+  'a volume name of letters, digits, "_" and "-" (it names a directory and a shell function)',
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'is not a usable volume name').refine((v) => !/^\d{4}-\d{2}$/.test(v)),
+);
+
+export const mountOptions = kind(
+  'BG028',
+  'comma-separated mount options, e.g. noatime,nodev (the snapshot is always mounted ro)',
+  z.string().transform((v, ctx) => {
+    const options = v.split(',').map((o) => o.trim()).filter((o) => o !== '');
+    for (const option of options) {
+      if (!/^[A-Za-z0-9_.=-]+$/.test(option)) ctx.addIssue({ code: 'custom', message: `option ${JSON.stringify(option)} has characters mount options never use` });
+      else if (['rw', 'remount', 'bind', 'rbind', 'move'].includes(option)) ctx.addIssue({ code: 'custom', message: `option "${option}" is not allowed: the snapshot is mounted read-only, once` });
+    }
+    return options;
+  }),
+);
+
+export const compression = kind('BG024', 'one of none, gzip, bzip2, xz, zstd, lz4, lzo', z.enum(['none', 'gzip', 'bzip2', 'xz', 'zstd', 'lz4', 'lzo']));
+
+function integer(min: number, max: number) {
+  return z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n >= min && n <= max, `must be from ${min} to ${max}`);
+}
+export const compressionLevel = kind('BG025', 'a whole number, 1 to 9 (zstd: 1 to 22)', integer(1, 22));
+export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
+
+// dar -s: a number with an optional k, M, G, T, P, E, Z or Y suffix; 0 means one single slice.
+export const sliceSize = kind('BG025', 'a dar slice size: bytes with an optional k, M, G, T, P suffix (0: no slicing)', z.string().regex(/^\d+[kMGTPEZY]?$/, 'is not a size dar -s accepts'));
+
+export type FullPolicy = { every: 'month' | 'week' } | { every: 'runs' | 'days'; count: number };
+export const fullEvery = kind<FullPolicy>(
+  'BG024',
+  '"month", "week", "N runs" (N 1-1000) or "N days" (N 1-31)',
+  z.string().transform((v, ctx) => {
+    const lower = v.toLowerCase().trim();
+    if (lower === 'month' || lower === 'week') return { every: lower };
+    const m = /^(\d+)\s+(runs?|days?)$/.exec(lower);
+    const count = m === null ? 0 : Number(m[1]);
+    const unit = m?.[2]?.startsWith('run') ? 'runs' : 'days';
+    if (m !== null && count >= 1 && count <= (unit === 'runs' ? 1000 : 31)) return { every: unit, count };
+    ctx.addIssue({ code: 'custom', message: 'is not a full-backup policy' });
+    return z.NEVER;
+  }),
+);
+
+export function parseValue<T>(valueKind: ValueKind<T>, raw: string): { ok: true; value: T } | { ok: false; message: string } {
+  const result = valueKind.schema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  const reasons = result.error.issues.map((i) => i.message).join('; ');
+  return { ok: false, message: `expected ${valueKind.expected}, found ${JSON.stringify(raw)}: ${reasons}` };
+}
+
+function wordList(code: string, expected: string, wordProblem: (w: string) => string | undefined): ValueKind<string[]> {
+  return kind(
+    code,
+    expected,
+    z.string().transform((v, ctx) => {
+      const split = splitWords(v);
+      if (!split.ok) {
+        ctx.addIssue({ code: 'custom', message: split.message });
+        return z.NEVER;
+      }
+      for (const word of split.words) {
+        const problem = wordProblem(word);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(word)} ${problem}` });
+      }
+      return split.words;
+    }),
+  );
+}
+
+function relativePathProblem(w: string): string | undefined {
+  if (w === '') return 'is empty';
+  if (w.startsWith('/')) return 'must be relative to the backed-up root (no leading "/")';
+  if (w.split('/').includes('..')) return 'may not contain ".."';
+  if (w.includes('\n')) return 'may not contain a newline';
+  return undefined;
+}
+
+function absolutePathProblem(w: string): string | undefined {
+  if (!w.startsWith('/')) return 'must be an absolute path (start with "/")';
+  if (w === '/' || /^\/+$/.test(w)) return 'may not be "/"';
+  if (w.split('/').includes('..')) return 'may not contain ".."';
+  if (w.includes('\n')) return 'may not contain a newline';
+  return undefined;
+}
+
+export const relativePaths = wordList('BG026', 'space-separated paths relative to the backed-up root (shell-style quoting)', relativePathProblem);
+export const absolutePaths = wordList('BG026', 'space-separated absolute paths (shell-style quoting)', absolutePathProblem);
+export const masks = wordList('BG026', 'space-separated dar file-name masks such as *.gz (shell-style quoting)', (w) =>
+  w === '' ? 'is empty' : w.includes('\n') ? 'may not contain a newline' : undefined,
+);
