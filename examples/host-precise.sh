@@ -7,7 +7,7 @@
 #
 # Usage: see --help. Exit codes:
 #   0    success
-#   1    failure (nothing half-done is left behind; the backup chain did not advance)
+#   1    failure (nothing half-done is left behind; a failed backup never advances its chain)
 #   2    finished with warnings (archives complete; read the log)
 #   64   bad command-line arguments
 #   129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM (cleaned up)
@@ -48,7 +48,6 @@ LOG_FILE=${PROFILE_LOG_FILE}
 readonly NOOP_VARIANT=0
 NOOP=${NOOP_VARIANT}
 WARNINGS=0
-BACKUPS_DONE=0
 SIGNAL_STATUS=0
 CHILD_PID=
 CHILD_STATUS=0
@@ -62,6 +61,8 @@ MOUNTED=()
 MOUNT_DIRS=()
 SNAPSHOTS=()
 UNPUBLISHED=()
+# What the last undo_all could not undo.
+KEPT=()
 
 # ---- logging ----
 declare -rA LOG_LEVELS=([DEBUG]=10 [INFO]=20 [WARNING]=30 [ERROR]=40 [CRITICAL]=50)
@@ -158,7 +159,7 @@ run_child() {
 }
 
 # ---- teardown ----
-# Every step is idempotent: teardown runs after each volume and again from the EXIT trap.
+# Every step is idempotent: it runs after each source and again, for what is left, from the EXIT trap.
 
 stop_child() {
   if [[ -n ${CHILD_PID} ]] && kill -0 "${CHILD_PID}" 2>/dev/null; then
@@ -239,26 +240,41 @@ remove_snapshot() {
   return 1
 }
 
-# teardown: undoes everything registered, newest first. One failing step never skips the others.
+# undo_all STEP ENTRY...: runs STEP on each ENTRY, newest (last) first. One failing entry never skips
+# the others; KEPT gets the entries STEP failed on, for the caller to keep so that the teardown in the
+# EXIT trap tries them again.
+undo_all() {
+  local -r step=$1
+  shift
+  local -a entries=("$@")
+  local i
+  KEPT=()
+  for ((i = ${#entries[@]} - 1; i >= 0; i--)); do
+    "${step}" "${entries[i]}" || KEPT=("${entries[i]}" "${KEPT[@]}")
+  done
+  ((${#KEPT[@]} == 0))
+}
+
+# release_sources: unmounts, removes the mount directories and the snapshots. A volume's backup calls
+# it before publishing, so a run that cannot clean up never advances the chain.
+release_sources() {
+  local failed=0
+  undo_all unmount "${MOUNTED[@]}" || failed=1
+  MOUNTED=("${KEPT[@]}")
+  undo_all remove_mount_dir "${MOUNT_DIRS[@]}" || failed=1
+  MOUNT_DIRS=("${KEPT[@]}")
+  undo_all remove_snapshot "${SNAPSHOTS[@]}" || failed=1
+  SNAPSHOTS=("${KEPT[@]}")
+  return "${failed}"
+}
+
+# teardown: undoes everything still registered, newest first.
 teardown() {
-  local failed=0 i
+  local failed=0
   stop_child
-  for ((i = ${#UNPUBLISHED[@]} - 1; i >= 0; i--)); do
-    remove_unpublished "${UNPUBLISHED[i]}" || failed=1
-  done
-  UNPUBLISHED=()
-  for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
-    unmount "${MOUNTED[i]}" || failed=1
-  done
-  MOUNTED=()
-  for ((i = ${#MOUNT_DIRS[@]} - 1; i >= 0; i--)); do
-    remove_mount_dir "${MOUNT_DIRS[i]}" || failed=1
-  done
-  MOUNT_DIRS=()
-  for ((i = ${#SNAPSHOTS[@]} - 1; i >= 0; i--)); do
-    remove_snapshot "${SNAPSHOTS[i]}" || failed=1
-  done
-  SNAPSHOTS=()
+  undo_all remove_unpublished "${UNPUBLISHED[@]}" || failed=1
+  UNPUBLISHED=("${KEPT[@]}")
+  release_sources || failed=1
   return "${failed}"
 }
 
@@ -381,6 +397,11 @@ check_environment() {
   fi
   if ((NEEDS_ROOT && !NOOP && EUID != 0)); then
     die "LVM snapshots need root; run as root (or try --noop)"
+  fi
+  if [[ -n ${LOG_FILE} ]] && ((!NOOP)) && ! : >>"${LOG_FILE}"; then
+    local -r unwritable=${LOG_FILE}
+    LOG_FILE=''
+    die "cannot append to log file ${unwritable}; is its directory there? ([backup] log_file or --log-file)"
   fi
   if [[ ! -d ${BACKUP_TARGET} ]] && ((NOOP)); then
     warn "target directory ${BACKUP_TARGET} does not exist; a real run would stop here"
@@ -645,7 +666,6 @@ publish_archive() {
   write_line "${ARCHIVE_DIR}/backup_deps" "${ARCHIVE_NAME}:${ARCHIVE_PARENT}" append
   write_line "${ARCHIVE_DIR}/latest_successful" "${ARCHIVE_NAME}"
   unset 'UNPUBLISHED[-1]'
-  BACKUPS_DONE=$((BACKUPS_DONE + 1))
   log INFO "published ${ARCHIVE_DIR}/${ARCHIVE_NAME}"
 }
 
@@ -719,8 +739,8 @@ backup_main() {
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}"
+  release_sources
   publish_archive
-  teardown
 }
 
 # ---- main ----

@@ -79,6 +79,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('Compile an INI backup profile into a standalone bash script (LVM snapshots, dar, rsync).')
     .version(VERSION)
     .exitOverride()
+    .allowExcessArguments(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .argument('[profile]', 'the profile to compile')
     .option('-o, --output <file>', 'write the script to FILE (mode 0700, atomically) instead of stdout')
@@ -88,9 +89,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       if (profile === undefined) throw new UsageError('missing profile; try backup-gen --help');
       setExitCode(compileCommand(profile, options));
     });
-  program.command('check').description('validate a profile only').argument('<profile>').action((p: string) => setExitCode(checkCommand(p)));
-  program.command('plan').description('print the resolved plan (every default filled in) as JSON').argument('<profile>').action((p: string) => setExitCode(planCommand(p)));
-  program.command('init').description('print a commented example profile').action(() => {
+  program.command('check').allowExcessArguments(false).description('validate a profile only').argument('<profile>').action((p: string) => setExitCode(checkCommand(p)));
+  program.command('plan').allowExcessArguments(false).description('print the resolved plan (every default filled in) as JSON').argument('<profile>').action((p: string) => setExitCode(planCommand(p)));
+  program.command('init').allowExcessArguments(false).description('print a commented example profile').action(() => {
     process.stdout.write(renderExampleProfile());
     setExitCode(0);
   });

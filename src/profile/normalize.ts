@@ -5,7 +5,7 @@ import type { DarSettings, Profile, RsyncSettings, Source, SourceKind } from './
 import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
-import type { FullPolicy, SnapshotSize } from './values.js';
+import { lvName, parseValue, type FullPolicy, type SnapshotSize } from './values.js';
 import { splitWords } from './words.js';
 
 /** Reads typed values of one section and reports what is missing or does not apply. */
@@ -47,6 +47,10 @@ class SectionReader {
     }
   }
 
+  report(code: string, key: string, message: string): void {
+    this.diagnostics.push({ severity: 'error', code, line: this.line(key) ?? this.section?.line ?? 0, section: this.displayName, key, message });
+  }
+
   recordLines(into: Record<string, number>): void {
     for (const [key, typed] of this.section?.values ?? []) into[`${this.displayName} ${key}`] = typed.line;
   }
@@ -64,13 +68,13 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
   const target = backup.require<string>('target', 'always');
   const archivePrefix = backup.require<string>('archive_prefix', 'always');
   const lines: Record<string, number> = {};
-  for (const s of sections) new SectionReader(s, diagnostics, s.name).recordLines(lines);
+  for (const s of sections) new SectionReader(s, diagnostics, canonicalName(s)).recordLines(lines);
 
   const sources: Source[] = [];
   const main = mainSource(backup, find('lvm'), find('bindmounts'), target ?? '/', archivePrefix ?? '', diagnostics);
   if (main !== undefined) sources.push(main);
   for (const section of sections.filter((s) => s.spec.name === 'volume NAME')) {
-    const volume = volumeSource(new SectionReader(section, diagnostics, section.name), target ?? '/', archivePrefix ?? '', diagnostics);
+    const volume = volumeSource(new SectionReader(section, diagnostics, canonicalName(section)), target ?? '/', archivePrefix ?? '', diagnostics);
     if (volume !== undefined) sources.push(volume);
   }
   const profile: Profile = {
@@ -87,6 +91,15 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
   return { profile: diagnostics.some((d) => d.severity === 'error') ? undefined : profile, diagnostics };
 }
 
+/** "backup" for [Backup], "volume home" for [volume  home]: the names lines and provenance are keyed by. */
+function canonicalName(section: TypedSection): string {
+  return section.spec.name === 'volume NAME' ? `volume ${volumeNameOf(section)}` : section.spec.name;
+}
+
+function volumeNameOf(section: TypedSection): string {
+  return section.name.replace(/^volume\s+/i, '').trim();
+}
+
 function mainSource(backup: SectionReader, lvm: SectionReader, bindmounts: SectionReader, target: string, prefix: string, diagnostics: Diagnostic[]): Source | undefined {
   const written = backup.section?.written.has('source_type') === true;
   if (!written && lvm.section === undefined && bindmounts.section === undefined) return undefined;
@@ -99,7 +112,8 @@ function mainSource(backup: SectionReader, lvm: SectionReader, bindmounts: Secti
   if (kind === 'lvm') {
     backup.rejectUnused(['source_root'], 'when source_type = lvm (the original never read it either)', 'warning');
     if (lvm.section === undefined) diagnostics.push({ severity: 'error', code: 'BG012', line: backup.line('source_type') ?? 0, section: 'lvm', message: 'missing section [lvm], required when [backup] source_type = lvm' });
-    source.lvm = lvmSnapshot(lvm, true);
+    // Without [lvm], its keys are not reported one by one as well (at line 0).
+    else source.lvm = lvmSnapshot(lvm, true);
   } else {
     source.root = backup.require<string>('source_root', 'when source_type = directory');
     lvm.rejectUnused(LVM_KEYS, 'when [backup] source_type = directory');
@@ -110,9 +124,14 @@ function mainSource(backup: SectionReader, lvm: SectionReader, bindmounts: Secti
 
 function volumeSource(volume: SectionReader, target: string, prefix: string, diagnostics: Diagnostic[]): Source | undefined {
   const section = volume.section as TypedSection;
-  const name = section.name.replace(/^volume\s+/i, '').trim();
+  const name = volumeNameOf(section);
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name) || /^\d{4}-\d\d$/.test(name)) {
     diagnostics.push({ severity: 'error', code: 'BG027', line: section.line, section: section.name, message: `expected a volume name of letters, digits, "_" and "-" starting with a letter (it names a directory and a shell function), found ${JSON.stringify(name)}` });
+    return undefined;
+  }
+  if (name === 'main') {
+    // The main source's function is backup_main: a volume of that name would replace it.
+    diagnostics.push({ severity: 'error', code: 'BG027', line: section.line, section: section.name, message: 'expected a volume name other than "main", which names the main source ([lvm] or [backup] source_root)' });
     return undefined;
   }
   const kind = volume.get<SourceKind>('source_type') ?? 'lvm';
@@ -147,10 +166,20 @@ function lvmSnapshot(reader: SectionReader, legacy: boolean): Source['lvm'] {
   const when = 'when source_type = lvm';
   const volumeGroup = reader.require<string>('volume_group', when);
   const logicalVolume = reader.require<string>('logical_volume', when);
-  const snapshotName = legacy ? reader.require<string>('snapshot_lv_name', when) : reader.get<string>('snapshot_lv_name') ?? (logicalVolume === undefined ? undefined : `${logicalVolume}-backsnap`);
+  const snapshotName = legacy ? reader.require<string>('snapshot_lv_name', when) : reader.get<string>('snapshot_lv_name') ?? defaultSnapshotName(reader, logicalVolume);
   const snapshotSize = reader.require<SnapshotSize>('snapshot_size', when);
   if (volumeGroup === undefined || logicalVolume === undefined || snapshotName === undefined || snapshotSize === undefined) return undefined;
   return { volumeGroup, logicalVolume, snapshotName, snapshotSize, mountOptions: reader.get<string[]>('mount_options') ?? [] };
+}
+
+/** LOGICAL_VOLUME-backsnap, checked like a written name: a long origin name can push it past LVM's limit. */
+function defaultSnapshotName(reader: SectionReader, logicalVolume: string | undefined): string | undefined {
+  if (logicalVolume === undefined || reader.section?.written.has('snapshot_lv_name') === true) return undefined;
+  const name = `${logicalVolume}-backsnap`;
+  const parsed = parseValue(lvName, name);
+  if (parsed.ok) return name;
+  reader.report('BG021', 'logical_volume', `the default snapshot_lv_name is unusable: ${parsed.message}; set snapshot_lv_name`);
+  return undefined;
 }
 
 function darSettings(dar: SectionReader, diagnostics: Diagnostic[]): DarSettings {

@@ -1,4 +1,5 @@
 // Stage 2c, rules: whole-profile assertions over a normalized Profile, one small function each.
+import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Profile, Source } from './profile.js';
 
@@ -17,10 +18,16 @@ function sourceLine(source: Source, key: string): number {
   return source.lines[`${section} ${key}`] ?? source.lines[`backup ${key}`] ?? 0;
 }
 
-/** Is `inner` the same directory as `outer`, or below it? */
+/** The path without "//", "." or ".." components (lexically) and without a trailing "/". */
+function cleanPath(path: string): string {
+  const normalized = posix.normalize(path);
+  return normalized === '/' ? normalized : normalized.replace(/\/+$/, '');
+}
+
+/** Is `inner` the same directory as `outer`, or below it? Compared lexically: /a//b and /a/./b are /a/b. */
 export function isSameOrInside(inner: string, outer: string): boolean {
-  const a = inner.replace(/\/+$/, '') + '/';
-  const b = outer.replace(/\/+$/, '') + '/';
+  const a = cleanPath(inner).replace(/\/$/, '') + '/';
+  const b = cleanPath(outer).replace(/\/$/, '') + '/';
   return a.startsWith(b);
 }
 
@@ -28,16 +35,6 @@ const somethingToBackUp: Rule = (profile, backupLine) =>
   profile.sources.length > 0
     ? []
     : [{ severity: 'error', code: 'BG016', line: backupLine, section: 'backup', message: 'nothing to back up: set source_type (with [lvm] or source_root), or add a [volume NAME] section' }];
-
-const volumeNamesDiffer: Rule = (profile) => {
-  const seen = new Map<string, Source>();
-  return profile.sources.flatMap((source) => {
-    const key = source.name.toLowerCase();
-    const first = seen.get(key);
-    seen.set(key, first ?? source);
-    return first === undefined ? [] : [conflict(0, `volume ${source.name}`, undefined, `volume name differs from "${first.name}" only in case; their set directories would collide`)];
-  });
-};
 
 /** One snapshot per LV per run (rsnapshot#359), and no snapshot may be named like another LV. */
 const snapshotsDoNotCollide: Rule = (profile) => {
@@ -69,18 +66,34 @@ const mirrorIsElsewhere: Rule = (profile) => {
   return [conflict(profile.lines['rsync target_dir'] ?? 0, 'rsync', 'target_dir', `expected a directory outside [backup] target, found ${JSON.stringify(rsync.targetDir)}, which overlaps ${JSON.stringify(profile.target)}`)];
 };
 
-/** A directory source that contains the target would archive its own archives, run after run. */
+/** `path` relative to `root` when it is the same or inside (lexically), else undefined. */
+function relativeInside(path: string, root: string): string | undefined {
+  if (!isSameOrInside(path, root)) return undefined;
+  return posix.relative(cleanPath(root), cleanPath(path));
+}
+
+/**
+ * A directory source that contains the target, or a volume's set directory TARGET/NAME, would
+ * archive its own archives, run after run.
+ */
 const targetOutsideDirectorySources: Rule = (profile) =>
   profile.sources.flatMap((source) => {
-    if (source.root === undefined || !isSameOrInside(profile.target, source.root)) return [];
-    const relative = profile.target.slice(source.root.replace(/\/+$/, '').length).replace(/^\/+/, '');
-    if (relative !== '' && source.excludes.some((e) => isSameOrInside(relative, e))) return [];
-    const section = source.name === 'main' ? 'backup' : `volume ${source.name}`;
-    const hint = relative === '' ? '' : `; add "${relative}" to excludes`;
-    return [conflict(sourceLine(source, 'source_root'), section, 'source_root', `[backup] target ${JSON.stringify(profile.target)} lies inside source_root ${JSON.stringify(source.root)}${hint}`)];
+    const root = source.root;
+    if (root === undefined) return [];
+    const written = [{ what: `[backup] target ${JSON.stringify(profile.target)}`, path: profile.target }];
+    if (relativeInside(profile.target, root) === undefined) {
+      written.push(...profile.sources.filter((s) => s.name !== 'main').map((s) => ({ what: `the set directory of [volume ${s.name}], ${JSON.stringify(s.setRoot)},`, path: s.setRoot })));
+    }
+    return written.flatMap(({ what, path }) => {
+      const relative = relativeInside(path, root);
+      if (relative === undefined || (relative !== '' && source.excludes.some((e) => isSameOrInside(relative, e)))) return [];
+      const section = source.name === 'main' ? 'backup' : `volume ${source.name}`;
+      const hint = relative === '' ? '' : `; add "${relative}" to excludes`;
+      return [conflict(sourceLine(source, 'source_root'), section, 'source_root', `${what} lies inside source_root ${JSON.stringify(root)}${hint}`)];
+    });
   });
 
-const RULES: Rule[] = [somethingToBackUp, volumeNamesDiffer, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources];
+const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources];
 
 export function checkProfileRules(profile: Profile, backupLine: number): Diagnostic[] {
   return RULES.flatMap((rule) => rule(profile, backupLine));

@@ -26,19 +26,44 @@ const SECTION_NAMES = SCHEMA.map((s) => (s.name === 'volume NAME' ? 'volume NAME
 export function validateSections(raw: RawProfile): { sections: TypedSection[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const sections: TypedSection[] = [];
+  const byIdentity = new Map<string, RawSection>();
   for (const rawSection of raw.sections) {
     const spec = sectionSpecFor(rawSection.name);
     if (spec === undefined) {
       diagnostics.push(unknownSection(rawSection));
       continue;
     }
+    const identity = sectionIdentity(rawSection.name, spec);
+    const first = byIdentity.get(identity);
+    if (first !== undefined) diagnostics.push(sectionCollision(rawSection, first, spec));
+    else byIdentity.set(identity, rawSection);
     sections.push(typeSection(rawSection, spec, diagnostics));
   }
   return { sections, diagnostics };
 }
 
+/**
+ * Sections are looked up case-insensitively, so [Backup] after [backup] would be silently ignored;
+ * volume names that differ only in case or in "-" versus "_" share a set directory on a
+ * case-insensitive file system, or a shell function (backup_a_b).
+ */
+function sectionIdentity(name: string, spec: SectionSpec): string {
+  if (spec.name !== 'volume NAME') return spec.name;
+  return `volume ${name.replace(/^volume\s+/, '').toLowerCase().replace(/-/g, '_')}`;
+}
+
+function sectionCollision(section: RawSection, first: RawSection, spec: SectionSpec): Diagnostic {
+  const why = spec.name === 'volume NAME' ? 'volume names may not differ only in case or in "-" versus "_" (set directories and shell functions would collide)' : 'section names are not case-sensitive here; merge the two';
+  return { severity: 'error', code: 'BG015', line: section.line, section: section.name, message: `same section as [${first.name}] on line ${first.line}: ${why}` };
+}
+
 function unknownSection(section: RawSection): Diagnostic {
-  const hint = /^volume$/i.test(section.name) ? '; a volume section needs a name: [volume NAME]' : didYouMean(section.name, SECTION_NAMES);
+  const volume = /^volume\s+(\S.*)$/i.exec(section.name);
+  const hint = /^volume$/i.test(section.name)
+    ? '; a volume section needs a name: [volume NAME]'
+    : volume !== null
+      ? `; did you mean "volume ${volume[1]}"? ("volume" is lower-case)`
+      : didYouMean(section.name, SECTION_NAMES);
   return {
     severity: 'error',
     code: 'BG010',

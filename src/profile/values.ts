@@ -19,8 +19,9 @@ const singleLine = z.string().refine((v) => !v.includes('\n'), 'must fit on one 
 
 // Characters lvm(8) allows in VG and LV names.
 const LVM_NAME_CHARS = /^[A-Za-z0-9+_.-]+$/;
-// lvm(8): LV names may not contain these reserved suffixes nor start with "snapshot" or "pvmove".
-const LV_RESERVED = ['_cdata', '_cmeta', '_corig', '_mlog', '_mimage', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vorigin', '_vdata'];
+// lvm(8) and lvm2's lvm-string.c: LV names may not contain these reserved suffixes nor start with
+// "snapshot" or "pvmove".
+const LV_RESERVED = ['_cdata', '_cmeta', '_corig', '_cpool', '_cvol', '_imeta', '_iorig', '_mlog', '_mimage', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vdata', '_vorigin', '_wcorig'];
 
 function lvmNameProblem(v: string, isLv: boolean): string | undefined {
   if (v === '') return 'is empty';
@@ -67,7 +68,12 @@ export const snapshotSize = kind<SnapshotSize>(
 
 export const absolutePath = kind('BG020', 'an absolute path', singleLine.refine((v) => v.startsWith('/'), 'must be an absolute path (start with "/")'));
 
-export const sourceType = kind('BG024', '"lvm" or "directory"', z.enum(['lvm', 'directory']));
+// zod's own enum message repeats the raw value, newlines and all: the diagnostic already shows it quoted.
+function oneOf<T extends [string, ...string[]]>(values: T) {
+  return z.enum(values, { errorMap: () => ({ message: 'is not one of these' }) });
+}
+
+export const sourceType = kind('BG024', '"lvm" or "directory"', oneOf(['lvm', 'directory']));
 
 export const boolean = kind(
   'BG023',
@@ -107,7 +113,7 @@ export const mountOptions = kind(
   }),
 );
 
-export const compression = kind('BG024', 'one of none, gzip, bzip2, xz, zstd, lz4, lzo', z.enum(['none', 'gzip', 'bzip2', 'xz', 'zstd', 'lz4', 'lzo']));
+export const compression = kind('BG024', 'one of none, gzip, bzip2, xz, zstd, lz4, lzo', oneOf(['none', 'gzip', 'bzip2', 'xz', 'zstd', 'lz4', 'lzo']));
 
 function integer(min: number, max: number) {
   return z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n >= min && n <= max, `must be from ${min} to ${max}`);

@@ -1,5 +1,7 @@
-// Splits a list value the way the original did (Python shlex, POSIX mode): white space separates
-// words; single quotes, double quotes and backslashes protect it.
+// Splits a list value the way the original did (Python shlex, POSIX mode): white space (space,
+// tab, CR, LF only: a no-break space belongs to its word) separates words; single quotes, double
+// quotes and backslashes protect it. Inside double quotes a backslash escapes only \ and ", as in
+// shlex (unlike the shell, "\$" keeps its backslash).
 
 export type WordsResult = { ok: true; words: string[] } | { ok: false; message: string };
 
@@ -14,7 +16,7 @@ export function splitWords(text: string): WordsResult {
       else word = (word ?? '') + c;
     } else if (quote === '"') {
       if (c === '"') quote = null;
-      else if (c === '\\' && '\\"$`'.includes(text[i + 1] ?? '')) word = (word ?? '') + text[++i];
+      else if (c === '\\' && (text[i + 1] === '\\' || text[i + 1] === '"')) word = (word ?? '') + text[++i];
       else word = (word ?? '') + c;
     } else if (c === "'" || c === '"') {
       quote = c;
@@ -22,7 +24,7 @@ export function splitWords(text: string): WordsResult {
     } else if (c === '\\') {
       if (i + 1 >= text.length) return { ok: false, message: 'ends with a lone backslash' };
       word = (word ?? '') + text[++i];
-    } else if (/\s/.test(c)) {
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       if (word !== null) words.push(word);
       word = null;
     } else {

@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+# Each external command failing in turn. After any failure the host is as before the run (no
+# mount, no snapshot, no temporary directory), the target holds exactly what it held (no new or
+# partial archive, backup_deps and latest_successful unchanged), and the exit code is 1.
+# Every test starts from a FULL (made once per file), so "unchanged" has something to compare with.
+
+load test_helper/common
+
+setup_file() {
+  setup_fixture_dirs
+  SCRIPT=$(compile_fixture lvm-one-volume)
+  export SCRIPT
+  prime_full_backup "${SCRIPT}"
+}
+
+setup() {
+  setup_run_environment
+  restore_full_backup
+  BEFORE=$(target_files)
+  DEPS_BEFORE=$(<"${MONTH_DIR}/backup_deps")
+  : >"${STUB_LOG}"
+}
+
+# The target and the host are exactly as the FULL left them.
+assert_nothing_changed() {
+  assert_equal "${BEFORE}" "$(target_files)" 'the files in the target'
+  assert_equal "${DEPS_BEFORE}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+  assert_host_clean
+}
+
+# The snapshot was created, so it was removed: lvremove came after lvcreate.
+assert_snapshot_removed_after_creation() {
+  local -r calls=$(stub_calls lvcreate lvremove)
+  assert_equal "lvcreate --snapshot --name root-backsnap --size 2G vg0/root" "$(head -n 1 <<<"${calls}")" 'the first LVM change'
+  assert_equal "lvremove --force vg0/root-backsnap" "$(tail -n 1 <<<"${calls}")" 'the last LVM change'
+}
+
+@test "lvcreate failing stops the run before anything is mounted and nothing is left to remove" {
+  export STUB_FAIL_lvcreate=5 STUB_STDERR_lvcreate='  Volume group "vg0" has insufficient free space (10 extents): 512 required.'
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'insufficient free space'
+  assert_equal 1 "$(stub_call_count lvcreate)" 'lvcreate calls'
+  assert_equal 0 "$(stub_call_count mount)" 'mount calls'
+  assert_equal 0 "$(stub_call_count lvremove)" 'lvremove calls'
+  assert_equal 0 "$(stub_call_count dar)" 'dar calls'
+  assert_nothing_changed
+}
+
+@test "blkid failing stops the run before the snapshot is created" {
+  export STUB_FAIL_blkid=2
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'cannot tell the filesystem type of /dev/vg0/root'
+  assert_equal 0 "$(stub_call_count lvcreate)" 'lvcreate calls'
+  assert_equal 0 "$(stub_call_count mount)" 'mount calls'
+  assert_nothing_changed
+}
+
+@test "blkid finding no filesystem stops the run before the snapshot is created" {
+  export STUB_BLKID_TYPE=
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'blkid found none'
+  assert_equal 0 "$(stub_call_count lvcreate)" 'lvcreate calls'
+  assert_nothing_changed
+}
+
+@test "the snapshot mount failing removes the snapshot and the mount directory" {
+  export STUB_FAIL_mount=32 STUB_MATCH_mount=-t STUB_STDERR_mount='mount: wrong fs type, bad option, bad superblock'
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_equal 0 "$(stub_call_count dar)" 'dar calls'
+  refute_contains "$(stub_calls mount)" '--bind' 'the mount calls'
+  assert_snapshot_removed_after_creation
+  assert_nothing_changed
+}
+
+@test "the bind mount failing unmounts the snapshot and removes it" {
+  export STUB_FAIL_mount=32 STUB_MATCH_mount=--bind STUB_STDERR_mount='mount: /boot: special device does not exist.'
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_equal 0 "$(stub_call_count dar)" 'dar calls'
+  assert_has_line "$(calls_with_mnt umount)" 'umount -- MNT' 'the umount calls'
+  assert_snapshot_removed_after_creation
+  assert_nothing_changed
+}
+
+@test "dar failing after writing part of the archive removes the partial slice and publishes nothing" {
+  export STUB_EXIT_dar=2
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'dar failed (exit 2: hardware problem or out of memory); nothing was published'
+  assert_equal 1 "$(stub_call_count dar)" 'dar calls'
+  assert_snapshot_removed_after_creation
+  assert_nothing_changed
+}
+
+@test "dar failing at once (exit 1, a syntax error) publishes nothing" {
+  export STUB_FAIL_dar=1
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'dar failed (exit 1: syntax error on the command line)'
+  assert_snapshot_removed_after_creation
+  assert_nothing_changed
+}
+
+@test "umount failing once (target is busy) fails the run, publishes nothing, and the exit cleanup retries it" {
+  export STUB_FAIL_umount=32 STUB_TIMES_umount=1 STUB_STDERR_umount='umount: target is busy.'
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'ERROR: could not unmount '
+  assert_has_line "$(calls_with_mnt mountpoint)" 'mountpoint -q -- MNT/boot' 'the mountpoint calls'
+  assert_snapshot_removed_after_creation
+  assert_nothing_changed
+}
+
+@test "lvremove failing through all its retries fails the run, publishes nothing, and the exit cleanup retries it" {
+  export STUB_FAIL_lvremove=5 STUB_TIMES_lvremove=5 STUB_STDERR_lvremove='  Logical volume vg0/root-backsnap in use.'
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'could not remove snapshot vg0/root-backsnap'
+  assert_equal 6 "$(stub_call_count lvremove)" 'lvremove calls'
+  assert_snapshot_removed_after_creation
+  assert_nothing_changed
+}
+
+@test "umount saying 'not mounted' (exit 32) during teardown is not an error" {
+  export STUB_SKIP_mount=1 STUB_MATCH_mount=--bind
+  run -0 --separate-stderr "${SCRIPT}"
+  assert_equal "umount -- MNT/boot
+umount -- MNT" "$(calls_with_mnt umount)" 'the umount calls'
+  assert_has_line "$(calls_with_mnt mountpoint)" 'mountpoint -q -- MNT/boot' 'the mountpoint calls'
+  refute_contains "${stderr}" 'ERROR'
+  assert_latest_successful "${PREFIX}${STAMP}-INC"
+  assert_host_clean
+}
+
+@test "dar exit 5 (some files not saved) publishes the archive and exits 2 with a warning" {
+  export STUB_EXIT_dar=5
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'WARNING: dar could not read some files and did not save them (exit 5)'
+  assert_latest_successful "${PREFIX}${STAMP}-INC"
+  [[ -f ${MONTH_DIR}/${PREFIX}${STAMP}-INC.1.dar ]]
+  assert_has_line "$(<"${MONTH_DIR}/backup_deps")" "${PREFIX}${STAMP}-INC:${PREFIX}${STAMP}-FULL" backup_deps
+  assert_host_clean
+}
+
+@test "dar exit 11 (files changed while saved) publishes the archive and exits 2 with a warning" {
+  export STUB_EXIT_dar=11
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'WARNING: some files changed while dar saved them (exit 11)'
+  assert_latest_successful "${PREFIX}${STAMP}-INC"
+  [[ -f ${MONTH_DIR}/${PREFIX}${STAMP}-INC.1.dar ]]
+  assert_host_clean
+}

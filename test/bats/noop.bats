@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+# Noop mode (--noop, -n, --dry-run, and the script compiled with backup-gen --noop): it prints what
+# a real run would do and changes nothing. Only the read-only queries (lvs, blkid) run.
+
+load test_helper/common
+
+setup_file() {
+  setup_fixture_dirs
+  SCRIPT=$(compile_fixture lvm-one-volume)
+  NOOP_SCRIPT=$(compile_fixture lvm-one-volume --noop)
+  export SCRIPT NOOP_SCRIPT
+}
+
+setup() {
+  setup_run_environment
+}
+
+teardown() {
+  if [[ -n ${PUBLIC_DIR:-} ]]; then
+    rm -rf -- "${PUBLIC_DIR}"
+  fi
+}
+
+# Of the stubbed commands only the read-only queries ran.
+assert_only_queries_ran() {
+  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin vg0
+blkid -o value -s TYPE -- /dev/vg0/root" "$(stub_calls lvs lvcreate lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
+}
+
+# What a noop run must leave: only the queries ran, and nothing appeared anywhere.
+assert_nothing_done() {
+  assert_only_queries_ran
+  assert_equal '' "$(target_files)" 'the files in the target'
+  assert_host_clean
+}
+
+# The commands a real run would run, as noop prints them (the mount directory is not made).
+expected_commands() {
+  local -r mnt=${TMPDIR}/backup-gen.XXXXXXXXXX name=${PREFIX}${STAMP}-FULL
+  cat <<EOF
+lvcreate --snapshot --name root-backsnap --size 2G vg0/root
+mktemp -d -- ${mnt}
+mount -t ext4 -o ro -- /dev/vg0/root-backsnap ${mnt}
+mount --bind -- /boot ${mnt}/boot
+mkdir -p -- ${MONTH_DIR}
+dar -c ${MONTH_DIR}/.${name}.partial -R ${mnt} -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+umount -- ${mnt}/boot
+umount -- ${mnt}
+rmdir -- ${mnt}
+lvremove --force vg0/root-backsnap
+mv -- ${MONTH_DIR}/.${name}.partial.1.dar ${MONTH_DIR}/${name}.1.dar
+printf '%s\n' ${name}: >> ${MONTH_DIR}/backup_deps
+printf '%s\n' ${name} > ${MONTH_DIR}/latest_successful
+EOF
+}
+
+@test "--noop prints every command of a real run, in order, and changes nothing" {
+  run -0 --separate-stderr "${SCRIPT}" --noop
+  assert_equal "$(expected_commands)" "$(grep -v '^#' <<<"${output}")" 'the printed commands'
+  assert_has_line "${output}" "# read-only query, run in noop mode too: lvs --noheadings --separator '|' -o lv_name,origin vg0"
+  assert_has_line "${output}" "# Full backup: ${PREFIX}${STAMP}-FULL"
+  assert_nothing_done
+}
+
+@test "-n changes nothing" {
+  run -0 "${SCRIPT}" -n
+  assert_contains "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
+  assert_nothing_done
+}
+
+@test "--dry-run changes nothing" {
+  run -0 "${SCRIPT}" --dry-run
+  assert_contains "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
+  assert_nothing_done
+}
+
+@test "the script compiled with --noop prints the same commands and changes nothing, without any flag" {
+  run -0 --separate-stderr "${NOOP_SCRIPT}"
+  assert_equal "$(expected_commands)" "$(grep -v '^#' <<<"${output}")" 'the printed commands'
+  assert_nothing_done
+}
+
+@test "the month directory does not appear in noop mode" {
+  run -0 "${SCRIPT}" --noop
+  [[ ! -e ${MONTH_DIR} ]]
+  assert_has_line "${output}" "mkdir -p -- ${MONTH_DIR}"
+}
+
+@test "noop after a FULL announces an INC of it and changes nothing" {
+  run -0 "${SCRIPT}"
+  local -r files=$(target_files)
+  : >"${STUB_LOG}"
+  run -0 "${SCRIPT}" --noop
+  assert_has_line "${output}" "# Incremental backup: ${PREFIX}${STAMP}-INC"
+  assert_equal "${files}" "$(target_files)" 'the files in the target'
+  assert_only_queries_ran
+  assert_host_clean
+}
+
+@test "the --noop variant cannot be switched into a real run" {
+  run -0 "${NOOP_SCRIPT}" -l INFO
+  assert_nothing_done
+  run -0 --separate-stderr "${NOOP_SCRIPT}" --version
+  run -64 --separate-stderr "${NOOP_SCRIPT}" --no-noop
+}
+
+@test "noop mode works as an unprivileged user without the LVM tools, and creates nothing" {
+  PUBLIC_DIR=$(mktemp -d /tmp/backup-gen-bats.XXXXXXXX)
+  chmod 755 "${PUBLIC_DIR}"
+  cp -- "${SCRIPT}" "${PUBLIC_DIR}/backup.sh"
+  chmod 755 "${PUBLIC_DIR}/backup.sh"
+  run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    env BACKUP_GEN_PATH=/usr/bin:/bin TMPDIR=/tmp "${PUBLIC_DIR}/backup.sh" --noop
+  refute_contains "${stderr}" 'need root'
+  assert_contains "${stderr}" 'WARNING: not installed here (a real run needs them): lvs lvcreate lvremove blkid'
+  assert_has_line "${output}" '# (lvs is not installed here; skipped)'
+  assert_has_line "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
+  assert_has_line "${output}" 'mount -t auto -o ro -- /dev/vg0/root-backsnap /tmp/backup-gen.XXXXXXXXXX'
+  assert_equal 2 "${status}" 'exit status (finished with warnings)'
+  assert_equal '' "$(target_files)" 'the files in the target'
+  assert_equal '' "$(stub_calls)" 'the stubs called'
+}

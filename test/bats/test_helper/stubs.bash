@@ -1,0 +1,114 @@
+# shellcheck shell=bash
+# stubs.bash: recording stand-ins for the host commands the generated script runs, put first on
+# its PATH (through BACKUP_GEN_PATH). Load it with `load test_helper/stubs` and call stubs_setup in
+# setup(). One program, test_helper/stub-command, plays every command: it is linked under each
+# name. Every call is logged byte-exact, then the stub acts on a small fake host kept in files
+# (logical volumes, a mount table), so later calls agree with earlier ones and a test can assert
+# on the state a run left behind.
+#
+# Functions
+#   stubs_setup [COMMAND...]  Fresh stubs and state for this test, in $BATS_TEST_TMPDIR. Without
+#                             arguments installs $STUB_COMMANDS. Sets STUB_BIN (the stubs'
+#                             directory: "${STUB_BIN}/mount" ... runs a stub from a test) and exports
+#                             BACKUP_GEN_PATH (STUB_BIN, then /usr/bin:/bin), STUB_STATE (the fake
+#                             host), STUB_LOG, STUB_SANDBOX ($BATS_TEST_TMPDIR: mounts only below it).
+#   stub_lv VG NAME [ORIGIN]  Adds logical volume NAME to the fake volume group VG; with ORIGIN it
+#                             is a snapshot of ORIGIN.
+#   stub_lvs VG               The fake VG's volumes now, one "name|origin" line each.
+#   stub_mounts               The fake mount table now, one "SOURCE TARGET" line each (oldest first).
+#   stub_calls [COMMAND...]   The recorded calls, one a line: the command and its arguments, each
+#                             quoted as shlex.quote does (so 'a b', '|', '' are visible). With
+#                             COMMANDs, only calls of those.
+#   stub_call_count COMMAND   How many times COMMAND was called.
+#   stub_wait_hanging COMMAND Waits (up to 10 s) until COMMAND hangs (see STUB_HANG_); prints its pid.
+#
+# Log format ($STUB_LOG): per call, printf '%s\0' COMMAND ARG...; then the record separator \036\n.
+#
+# Controls: environment variables read at each call. <cmd> is the command name with characters
+# other than letters, digits and _ written as _. Without controls a stub behaves like the real tool.
+#   STUB_FAIL_<cmd>=N      Exit N at once, changing nothing (after logging the call).
+#   STUB_STDERR_<cmd>=TEXT With STUB_FAIL_: print TEXT on stderr, like the real tool's message.
+#   STUB_EXIT_<cmd>=N      Do the normal work, then exit N (dar: real dar runs, then exit N).
+#   STUB_HANG_<cmd>=S      Do the normal work, write the stub's pid to $STUB_STATE/<cmd>.hanging,
+#                          then wait S seconds; SIGTERM/SIGINT/SIGHUP end the wait at once.
+#   STUB_SKIP_<cmd>=1      Exit 0 at once, changing nothing (pretend success).
+#   STUB_MATCH_<cmd>=WORD  The four above apply only to calls that have WORD as one whole argument.
+#   STUB_TIMES_<cmd>=K     ... and only to the first K such calls; later calls behave normally.
+#   STUB_BLKID_TYPE=T      What blkid says the filesystem is (default ext4; empty: none found).
+#   STUB_SNAPSHOT_TREE=DIR A snapshot mount shows a copy of DIR (so dar archives real files).
+#   STUB_DATE=TIME         date reports TIME (any date -d string) as now; calls with -d are real.
+#
+# What the fake commands do
+#   lvs      `--noheadings --separator | -o lv_name,origin VG` lists "  name|origin";
+#            `lvs VG/LV` exits 0 if LV exists, else 5.
+#   lvcreate `--snapshot --name S --size Z VG/LV` adds S (origin LV); 5 if S exists.
+#   lvremove `--force VG/S` removes S; 5 if missing or if /dev/VG/S is mounted ("in use").
+#   blkid    `-o value -s TYPE -- /dev/VG/LV` prints STUB_BLKID_TYPE; 2 if no such LV.
+#   mount    `-t T -o O -- /dev/VG/S DIR` or `--bind -- SRC DIR`: hides DIR's content and shows
+#            STUB_SNAPSHOT_TREE (device) or a file stub-bind-source naming SRC (bind). DIR must be
+#            under STUB_SANDBOX. 32 if DIR is missing or the device does not exist.
+#   umount   `[--recursive] -- DIR`: 32 "not mounted", 32 "target is busy" while a mount sits
+#            below DIR; else the mounted content goes and the hidden content comes back.
+#   mountpoint `-q -- DIR` 0 or 32.   findmnt `-rn -o TARGET -S DEVICE` prints targets, 1 if none.
+#   sleep    returns at once.   dar, rsync, date: the real ones (date: see STUB_DATE).
+# Any other argument list makes a stub exit 3 with "unsupported arguments", so a change in what
+# the script runs shows up as a failing test instead of passing silently.
+
+STUB_COMMANDS=(lvs lvcreate lvremove mount umount blkid findmnt mountpoint sleep dar rsync date)
+STUB_HELPER_DIR=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
+
+stubs_setup() {
+  local command
+  local -a commands=("$@")
+  ((${#commands[@]} > 0)) || commands=("${STUB_COMMANDS[@]}")
+  STUB_BIN=${BATS_TEST_TMPDIR:?}/stubs
+  export STUB_STATE=${BATS_TEST_TMPDIR}/stub-state
+  export STUB_LOG=${STUB_STATE}/calls
+  export STUB_SANDBOX=${BATS_TEST_TMPDIR}
+  rm -rf -- "${STUB_BIN}" "${STUB_STATE}"
+  mkdir -p -- "${STUB_BIN}" "${STUB_STATE}/lv" "${STUB_STATE}/mounts"
+  : >"${STUB_LOG}"
+  for command in "${commands[@]}"; do
+    ln -s -- "${STUB_HELPER_DIR}/stub-command" "${STUB_BIN}/${command}"
+  done
+  export BACKUP_GEN_PATH=${STUB_BIN}:/usr/bin:/bin
+}
+
+stub_lv() {
+  printf '%s|%s\n' "$2" "${3-}" >>"${STUB_STATE:?}/lv/$1"
+}
+
+stub_lvs() {
+  if [[ -f ${STUB_STATE:?}/lv/$1 ]]; then
+    cat -- "${STUB_STATE}/lv/$1"
+  fi
+}
+
+stub_mounts() {
+  local id
+  for id in $(find "${STUB_STATE:?}/mounts" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n); do
+    printf '%s %s\n' "$(<"${STUB_STATE}/mounts/${id}/source")" "$(<"${STUB_STATE}/mounts/${id}/target")"
+  done
+}
+
+stub_calls() {
+  "${STUB_HELPER_DIR}/stub-calls" "${STUB_LOG:?}" "$@"
+}
+
+stub_call_count() {
+  stub_calls "$1" | wc -l | tr -d ' '
+}
+
+stub_wait_hanging() {
+  local -r file=${STUB_STATE:?}/$1.hanging
+  local tries
+  for ((tries = 0; tries < 200; tries++)); do
+    if [[ -s ${file} ]]; then
+      cat -- "${file}"
+      return 0
+    fi
+    /usr/bin/sleep 0.05
+  done
+  printf 'stub_wait_hanging: %s never hung\n' "$1" >&2
+  return 1
+}

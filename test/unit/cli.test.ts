@@ -1,0 +1,215 @@
+// The CLI, run as users run it (node dist/cli.js): exit codes, where output goes, -o, and the
+// check, plan and init commands.
+
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileProfile } from '../../src/compile.js';
+import { loadTemplates } from '../../src/emit/render.js';
+import { VERSION } from '../../src/version.js';
+import { ensureBuilt, makeTempDirectory, REPO_ROOT, runCliAsync, TEMPLATES_DIRECTORY } from './fixtures/support.js';
+
+const EXAMPLE = 'examples/host-precise.ini';
+/** What the pipeline makes of the example in-process: the CLI must print exactly this. */
+const EXPECTED_SCRIPT = compileProfile(readFileSync(join(REPO_ROOT, EXAMPLE), 'utf8'), { profileName: 'host-precise.ini', templates: loadTemplates(TEMPLATES_DIRECTORY) }).script as string;
+
+let scratch: string;
+const INVALID = 'invalid.ini';
+const WARNING_ONLY = 'warning-only.ini';
+const DIRECTORY_ONLY = 'directory-only.ini';
+
+beforeAll(() => {
+  ensureBuilt();
+  scratch = makeTempDirectory();
+  const write = (name: string, lines: string[]) => writeFileSync(join(scratch, name), `${lines.join('\n')}\n`);
+  write(INVALID, ['[backup]', 'target = relative', 'archive_prefix = h-', 'source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-snap', 'snapshot_size = 2G; rm -rf /']);
+  write(WARNING_ONLY, ['[backup]', 'target = /b', 'archive_prefix = h-', 'source_type = lvm', 'source_root = /ignored', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-snap', 'snapshot_size = 2G']);
+  write(DIRECTORY_ONLY, ['[backup]', 'target = /b', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv']);
+}, 180_000);
+
+afterAll(() => {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe.concurrent('exit codes and streams', () => {
+  it('0: a valid profile prints the script on stdout and nothing on stderr', async () => {
+    expect(await runCliAsync([EXAMPLE])).toEqual({ status: 0, stdout: EXPECTED_SCRIPT, stderr: '' });
+  });
+
+  it('0: warnings go to stderr, located, and the script is still written', async () => {
+    const run = await runCliAsync([WARNING_ONLY], { cwd: scratch });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(`${WARNING_ONLY}:5: warning[BG014]: [backup] source_root: ignored when source_type = lvm (the original never read it either)\n`);
+    expect(run.stdout).toMatch(/^#!\/usr\/bin\/env bash\n/);
+  });
+
+  it('1: an invalid profile: every error located on stderr, a count, nothing on stdout', async () => {
+    const run = await runCliAsync([INVALID], { cwd: scratch });
+    expect(run).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: [
+        `${INVALID}:2: error[BG020]: [backup] target: expected an absolute path, found "relative": must be an absolute path (start with "/")`,
+        `${INVALID}:9: error[BG022]: [lvm] snapshot_size: expected an lvcreate size such as 2G, 512M, 1.5T, or a percentage such as 20%ORIGIN, 10%VG, 50%FREE, found "2G; rm -rf /": is not a size lvcreate accepts`,
+        `${INVALID}: 2 errors; no script written`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('1: diagnostics name the profile as it was given on the command line', async () => {
+    const run = await runCliAsync([join(scratch, INVALID)]);
+    expect(run.stderr.split('\n')[0]).toMatch(new RegExp(`^${join(scratch, INVALID).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: error\\[BG020\\]: `));
+  });
+
+  it.each([
+    ['a missing profile file', ['no-such-profile.ini'], /^backup-gen: cannot read profile no-such-profile\.ini: ENOENT\n$/],
+    ['a directory as the profile', ['examples'], /^backup-gen: cannot read profile examples: EISDIR\n$/],
+    ['no profile at all', [], /^backup-gen: missing profile; try backup-gen --help\n$/],
+    ['an unknown option', ['--bogus', EXAMPLE], /unknown option '--bogus'/],
+    ['-o without its file', [EXAMPLE, '-o'], /option '-o, --output <file>' argument missing/],
+    ['check without a profile', ['check'], /missing required argument 'profile'/],
+    ['check of a missing file', ['check', 'nope.ini'], /cannot read profile nope\.ini: ENOENT/],
+    ['plan of a missing file', ['plan', 'nope.ini'], /cannot read profile nope\.ini: ENOENT/],
+  ])('2: %s', async (_name, args, stderr) => {
+    const run = await runCliAsync(args);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(stderr);
+  });
+
+  it.each([
+    ['two profiles', [EXAMPLE, 'examples/directory.ini']],
+    ['check with two profiles', ['check', EXAMPLE, 'extra.ini']],
+  ])('2: %s (an extra argument is a usage error, never silently ignored)', async (_name, args) => {
+    expect((await runCliAsync(args)).status).toBe(2);
+  });
+});
+
+describe.concurrent('-o FILE', () => {
+  it('writes the script with mode 0700, prints nothing, and leaves no temporary file', async () => {
+    const directory = join(scratch, 'out-new');
+    mkdirSync(directory);
+    const run = await runCliAsync([EXAMPLE, '-o', join(directory, 'backup.sh')]);
+    expect(run).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(directory, 'backup.sh'), 'utf8')).toBe(EXPECTED_SCRIPT);
+    expect(statSync(join(directory, 'backup.sh')).mode & 0o777).toBe(0o700);
+    expect(readdirSync(directory)).toEqual(['backup.sh']);
+  });
+
+  it('replaces an existing file by renaming a new one over it (a reader never sees half a script)', async () => {
+    const directory = join(scratch, 'out-replace');
+    mkdirSync(directory);
+    const target = join(directory, 'backup.sh');
+    writeFileSync(target, 'old contents\n', { mode: 0o644 });
+    const before = statSync(target);
+    expect((await runCliAsync(['--noop', EXAMPLE, '--output', target])).status).toBe(0);
+    const after = statSync(target);
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o777).toBe(0o700);
+    expect(readFileSync(target, 'utf8')).toContain('readonly NOOP_VARIANT=1\n');
+    expect(readdirSync(directory)).toEqual(['backup.sh']);
+  });
+
+  it('an invalid profile leaves an existing file untouched', async () => {
+    const directory = join(scratch, 'out-invalid');
+    mkdirSync(directory);
+    const target = join(directory, 'backup.sh');
+    writeFileSync(target, 'previous script\n');
+    const run = await runCliAsync([INVALID, '-o', target], { cwd: scratch });
+    expect(run.status).toBe(1);
+    expect(readFileSync(target, 'utf8')).toBe('previous script\n');
+    expect(readdirSync(directory)).toEqual(['backup.sh']);
+  });
+
+  it('2: a directory that does not exist, and no temporary file anywhere', async () => {
+    const run = await runCliAsync([EXAMPLE, '-o', join(scratch, 'missing-dir', 'backup.sh')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^backup-gen: cannot write .*missing-dir\/backup\.sh: ENOENT\n$/);
+    expect(readdirSync(scratch).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
+
+describe.concurrent('check', () => {
+  it.each([
+    ['a valid profile', [EXAMPLE], 0, `${EXAMPLE}: ok\n`],
+    ['warnings only', [WARNING_ONLY], 0, /warning\[BG014\][\s\S]*warning-only\.ini: ok\n$/],
+    ['an invalid profile', [INVALID], 1, /error\[BG020\][\s\S]*invalid\.ini: 2 errors; no script written\n$/],
+  ] as [string, string[], number, string | RegExp][])('%s', async (_name, args, status, stderr) => {
+    const run = await runCliAsync(['check', ...args], { cwd: args[0] === EXAMPLE ? REPO_ROOT : scratch });
+    expect(run.status).toBe(status);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(stderr);
+  });
+});
+
+describe.concurrent('plan', () => {
+  it('prints the plan as JSON with every default filled in', async () => {
+    const run = await runCliAsync(['plan', DIRECTORY_ONLY], { cwd: scratch });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.endsWith('}\n')).toBe(true);
+    const plan = JSON.parse(run.stdout);
+    expect(plan).toMatchObject({
+      generator: { name: 'backup-gen', version: VERSION },
+      profileName: DIRECTORY_ONLY,
+      target: '/b',
+      fullPolicy: { every: 'month' },
+      needsRoot: false,
+      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'dar'],
+      sources: [
+        {
+          name: 'main',
+          kind: 'directory',
+          root: '/srv',
+          setRoot: '/b',
+          archivePrefix: 'h-',
+          bindMounts: [],
+          darOptions: ['-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
+        },
+      ],
+    });
+    expect(plan.mirror).toBeUndefined();
+  });
+
+  it('1: an invalid profile prints no plan', async () => {
+    const run = await runCliAsync(['plan', INVALID], { cwd: scratch });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe.concurrent('init', () => {
+  it('prints a profile that check accepts and that compiles to a script', async () => {
+    const run = await runCliAsync(['init']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    writeFileSync(join(scratch, 'init.ini'), run.stdout);
+    expect(await runCliAsync(['check', 'init.ini'], { cwd: scratch })).toEqual({ status: 0, stdout: '', stderr: 'init.ini: ok\n' });
+    const compiled = await runCliAsync(['init.ini'], { cwd: scratch });
+    expect(compiled.status).toBe(0);
+    expect(compiled.stdout).toMatch(/^#!\/usr\/bin\/env bash\n/);
+  });
+
+  it('documents every section', async () => {
+    const text = (await runCliAsync(['init'])).stdout;
+    for (const section of ['[backup]', '[lvm]', '; [bindmounts]', '; [volume home]', '[dar]', '[rsync]']) expect(text).toContain(`\n${section}\n`);
+  });
+});
+
+describe.concurrent('--version and --help', () => {
+  it.each([['--version'], ['-V']])('%s prints the version of package.json and src/version.ts', async (flag) => {
+    const packageVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(VERSION).toBe(packageVersion);
+    expect(await runCliAsync([flag])).toEqual({ status: 0, stdout: `${packageVersion}\n`, stderr: '' });
+  });
+
+  it.each([['--help'], ['-h']])('%s prints usage, commands and exit codes on stdout', async (flag) => {
+    const run = await runCliAsync([flag]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const text of ['Usage: backup-gen', '-o, --output <file>', '--noop', 'check <profile>', 'plan <profile>', 'init', 'Exit codes: 0 success, 1 invalid profile, 2 usage error.']) {
+      expect(run.stdout).toContain(text);
+    }
+  });
+});

@@ -1,0 +1,194 @@
+// Stage 3, plan: every default resolved, dar arguments and commands decided, provenance kept.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileProfile } from '../../src/compile.js';
+import { buildPlan, darOptionsFor } from '../../src/plan/build.js';
+import type { Plan } from '../../src/plan/plan.js';
+import type { DarSettings } from '../../src/profile/profile.js';
+import { VERSION } from '../../src/version.js';
+import { EXAMPLES_DIRECTORY } from './fixtures/support.js';
+
+function planOf(lines: string[], profileName = 'p.ini'): Plan {
+  const result = compileProfile(`${lines.join('\n')}\n`, { profileName });
+  expect(result.diagnostics).toEqual([]);
+  return result.plan as Plan;
+}
+
+const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
+const ORIGINAL_DAR_OPTIONS = ['-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'dar'];
+const LVM_COMMANDS = ['lvs', 'lvcreate', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt'];
+
+const BACKUP = ['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-'];
+const LVM_MAIN = ['source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snapshot_size = 2G'];
+const DIRECTORY_MAIN = ['source_type = directory', 'source_root = /srv'];
+
+const DEFAULT_DAR: DarSettings = { compression: 'gzip', compressionLevel: 9, sliceSize: '1875000000', minCompressSize: 150, noCompress: ORIGINAL_NO_COMPRESS, excludeMasks: [] };
+
+describe('defaults', () => {
+  it('the original example gets the original dar options, with -n for -w and -Q', () => {
+    const plan = compileProfile(readFileSync(join(EXAMPLES_DIRECTORY, 'host-precise.ini'), 'utf8'), { profileName: 'host-precise.ini' }).plan as Plan;
+    expect(plan.sources.map((s) => s.darOptions)).toEqual([ORIGINAL_DAR_OPTIONS]);
+  });
+
+  it.each([
+    ['fullPolicy', { every: 'month' }],
+    ['logFile', undefined],
+    ['mirror', undefined],
+    ['target', '/var/backups/dar'],
+    ['profileName', 'p.ini'],
+    ['generator', { name: 'backup-gen', version: VERSION }],
+  ] as [keyof Plan, unknown][])('%s defaults to %j', (field, expected) => {
+    expect(planOf([...BACKUP, ...LVM_MAIN])[field]).toEqual(expected);
+  });
+
+  it.each([
+    ['main source', [...BACKUP, ...LVM_MAIN], { name: 'main', functionName: 'main', setRoot: '/var/backups/dar', archivePrefix: 'host-', bindMounts: [], root: undefined }],
+    ['mount options and bind mounts default to none', [...BACKUP, ...LVM_MAIN], { snapshot: { volumeGroup: 'data', logicalVolume: 'root', snapshotName: 'root-backsnap', sizeArguments: ['--size', '2G'], mountOptions: [] } }],
+    ['volume: TARGET/NAME and PREFIX+NAME+"-"', [...BACKUP, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_size = 1G'], { name: 'home', setRoot: '/var/backups/dar/home', archivePrefix: 'host-home-' }],
+    ['volume: snapshot_lv_name defaults to LV-backsnap', [...BACKUP, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_size = 1G'], { snapshot: { volumeGroup: 'data', logicalVolume: 'home', snapshotName: 'home-backsnap', sizeArguments: ['--size', '1G'], mountOptions: [] } }],
+    ['volume: a written snapshot_lv_name wins', [...BACKUP, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_lv_name = snap', 'snapshot_size = 1G'], { snapshot: expect.objectContaining({ snapshotName: 'snap' }) }],
+    ['volume: source_type defaults to lvm', [...BACKUP, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_size = 1G'], { kind: 'lvm' }],
+    ['volume: a trailing "/" on target is not doubled', ['[backup]', 'target = /var/backups/', 'archive_prefix = h-', '[volume home]', 'source_type = directory', 'source_root = /home'], { setRoot: '/var/backups/home', archivePrefix: 'h-home-' }],
+    ['volume: "-" becomes "_" in the function name only', [...BACKUP, '[volume srv-web]', 'source_type = directory', 'source_root = /srv/www'], { name: 'srv-web', functionName: 'srv_web', setRoot: '/var/backups/dar/srv-web', archivePrefix: 'host-srv-web-' }],
+    ['volume: the name as written after "volume "', [...BACKUP, '[volume   Home_2]', 'source_type = directory', 'source_root = /home'], { name: 'Home_2', functionName: 'Home_2', setRoot: '/var/backups/dar/Home_2', archivePrefix: 'host-Home_2-' }],
+    ['directory source', [...BACKUP, ...DIRECTORY_MAIN], { kind: 'directory', root: '/srv', snapshot: undefined, bindMounts: [] }],
+    ['bind mounts in order', [...BACKUP, ...LVM_MAIN, '[bindmounts]', 'equals = /boot /boot/efi'], { bindMounts: ['/boot', '/boot/efi'] }],
+  ] as [string, string[], Record<string, unknown>][])('%s', (_name, lines, expected) => {
+    expect(planOf(lines).sources.at(-1)).toMatchObject(expected);
+  });
+});
+
+describe('snapshot sizes become lvcreate arguments', () => {
+  it.each([
+    ['2G', ['--size', '2G']],
+    ['512', ['--size', '512']],
+    ['1.5T', ['--size', '1.5T']],
+    ['20%ORIGIN', ['--extents', '20%ORIGIN']],
+    ['100%VG', ['--extents', '100%VG']],
+    ['50%FREE', ['--extents', '50%FREE']],
+    ['10%PVS', ['--extents', '10%PVS']],
+  ])('snapshot_size = %s', (size, expected) => {
+    const plan = planOf([...BACKUP, ...LVM_MAIN.slice(0, -1), `snapshot_size = ${size}`]);
+    expect(plan.sources[0]?.snapshot?.sizeArguments).toEqual(expected);
+  });
+});
+
+describe('dar options', () => {
+  it.each([
+    ['defaults', {}, {}, ORIGINAL_DAR_OPTIONS],
+    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-Q', '-n', '-D', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])]],
+    ['compression none: no -z, -m or -Z', { compression: 'none' }, {}, ['-Q', '-n', '-D', '-s', '1875000000']],
+    ['zstd level 19', { compression: 'zstd', compressionLevel: 19, noCompress: [] }, {}, ['-Q', '-n', '-D', '-s', '1875000000', '-zzstd:19', '-m', '150']],
+    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-Z', '*.gz']],
+    ['exclude masks (-X), excludes (-P), subdirs (-g), in that order', { noCompress: [], excludeMasks: ['*.tmp', '*~'] }, { excludes: ['var/cache'], subdirs: ['etc', 'my docs'] }, ['-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', '-X', '*.tmp', '-X', '*~', '-P', 'var/cache', '-g', 'etc', '-g', 'my docs']],
+    ['exclude masks stay without compression', { compression: 'none', excludeMasks: ['*.iso'] }, {}, ['-Q', '-n', '-D', '-s', '1875000000', '-X', '*.iso']],
+    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', '-Z', '-x', '-g', '-g']],
+  ] as [string, Partial<DarSettings>, { subdirs?: string[]; excludes?: string[] }, string[]][])('%s', (_name, dar, source, expected) => {
+    expect(darOptionsFor({ subdirs: [], excludes: [], ...source }, { ...DEFAULT_DAR, ...dar })).toEqual(expected);
+  });
+
+  it('the profile\'s [dar] section reaches every source, with each source\'s own subdirs', () => {
+    const plan = planOf([
+      ...BACKUP,
+      ...LVM_MAIN,
+      '[backup]',
+      'subdirs = etc',
+      '[volume srv]',
+      'source_type = directory',
+      'source_root = /srv',
+      'excludes = cache',
+      '[dar]',
+      'compression = xz',
+      'compression_level = 6',
+      'slice_size = 700M',
+      'no_compress = *.xz',
+    ]);
+    expect(plan.sources.map((s) => s.darOptions)).toEqual([
+      ['-Q', '-n', '-D', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-g', 'etc'],
+      ['-Q', '-n', '-D', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-P', 'cache'],
+    ]);
+  });
+});
+
+describe('required commands and root', () => {
+  it.each([
+    ['directory only', [...BACKUP, ...DIRECTORY_MAIN], BASE_COMMANDS, false],
+    ['LVM', [...BACKUP, ...LVM_MAIN], [...BASE_COMMANDS, ...LVM_COMMANDS], true],
+    ['directory main with an LVM volume', [...BACKUP, ...DIRECTORY_MAIN, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_size = 1G'], [...BASE_COMMANDS, ...LVM_COMMANDS], true],
+    ['directory with a mirror', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, 'rsync'], false],
+    ['LVM with a mirror', [...BACKUP, ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync'], true],
+    ['a disabled mirror needs no rsync', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = no', 'target_dir = /mnt/m'], BASE_COMMANDS, false],
+  ] as [string, string[], string[], boolean][])('%s', (_name, lines, commands, needsRoot) => {
+    const plan = planOf(lines);
+    expect(plan.requiredCommands).toEqual(commands);
+    expect(plan.needsRoot).toBe(needsRoot);
+  });
+});
+
+describe('profile-wide settings', () => {
+  it.each([
+    ['full_every = week', { every: 'week' }],
+    ['full_every = 5 runs', { every: 'runs', count: 5 }],
+    ['full_every = 7 days', { every: 'days', count: 7 }],
+  ])('%s', (line, expected) => {
+    expect(planOf([...BACKUP, line, ...LVM_MAIN]).fullPolicy).toEqual(expected);
+  });
+
+  it.each([
+    ['mirror with defaults', ['[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], { targetDir: '/mnt/m', evenIfBackupFailed: false, touchFile: undefined, provenance: ['[rsync] enabled, p.ini:11', '[rsync] target_dir, p.ini:12'] }],
+    ['mirror with everything', ['[rsync]', 'enabled = 1', 'target_dir = /mnt/m', 'even_if_backup_failed = on', 'touch_file = /mnt/m/.wake'], { targetDir: '/mnt/m', evenIfBackupFailed: true, touchFile: '/mnt/m/.wake' }],
+  ] as [string, string[], Record<string, unknown>][])('%s', (_name, rsync, expected) => {
+    expect(planOf([...BACKUP, ...LVM_MAIN, ...rsync]).mirror).toMatchObject(expected);
+  });
+
+  it('log_file', () => {
+    expect(planOf([...BACKUP, 'log_file = /var/log/b.log', ...LVM_MAIN]).logFile).toBe('/var/log/b.log');
+  });
+});
+
+describe('provenance', () => {
+  it('names the section, key, profile and line of every key given, and nothing else', () => {
+    const plan = planOf([...BACKUP, ...LVM_MAIN, '[dar]', 'compression = xz'], 'host.ini');
+    expect(plan.provenance).toEqual({
+      'backup target': '[backup] target, host.ini:2',
+      'backup archive_prefix': '[backup] archive_prefix, host.ini:3',
+      'backup source_type': '[backup] source_type, host.ini:4',
+      'lvm volume_group': '[lvm] volume_group, host.ini:6',
+      'lvm logical_volume': '[lvm] logical_volume, host.ini:7',
+      'lvm snapshot_lv_name': '[lvm] snapshot_lv_name, host.ini:8',
+      'lvm snapshot_size': '[lvm] snapshot_size, host.ini:9',
+      'dar compression': '[dar] compression, host.ini:11',
+    });
+    expect(plan.sources[0]?.provenance).toContain('[lvm] snapshot_size, host.ini:9');
+  });
+
+  it('is keyed by the canonical section name however the header was written', () => {
+    const plan = planOf(['[BACKUP]', 'target = /b', 'archive_prefix = h-', '[volume  home]', 'source_type = directory', 'source_root = /home', '[Rsync]', 'enabled = yes', 'target_dir = /m']);
+    expect(Object.keys(plan.provenance)).toEqual(['backup target', 'backup archive_prefix', 'volume home source_type', 'volume home source_root', 'rsync enabled', 'rsync target_dir']);
+    expect(plan.mirror?.provenance).toEqual(['[rsync] enabled, p.ini:8', '[rsync] target_dir, p.ini:9']);
+  });
+});
+
+describe('buildPlan', () => {
+  it('is pure: the same profile gives equal plans, and the plan survives JSON', () => {
+    const lines = [...BACKUP, ...LVM_MAIN, '[volume srv]', 'source_type = directory', 'source_root = /srv'];
+    const first = planOf(lines);
+    expect(planOf(lines)).toEqual(first);
+    expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+  });
+
+  it('takes the version it is given', () => {
+    const profile = {
+      target: '/b',
+      archivePrefix: 'h-',
+      fullPolicy: { every: 'month' as const },
+      dar: DEFAULT_DAR,
+      sources: [{ name: 'main', kind: 'directory' as const, root: '/srv', subdirs: [], excludes: [], bindMounts: [], setRoot: '/b', archivePrefix: 'h-', lines: {} }],
+      lines: {},
+    };
+    expect(buildPlan(profile, 'x.ini', '9.9.9').generator).toEqual({ name: 'backup-gen', version: '9.9.9' });
+  });
+});
