@@ -15,9 +15,9 @@ const TEMPLATES_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 class UsageError extends Error {}
 
-function readProfile(path: string): string {
+function readProfile(path: string): Uint8Array {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new UsageError(`cannot read profile ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

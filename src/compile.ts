@@ -4,6 +4,7 @@ import { byLine, hasErrors, type Diagnostic } from './diagnostics.js';
 import { renderScript, type Templates } from './emit/render.js';
 import { buildPlan } from './plan/build.js';
 import type { Plan } from './plan/plan.js';
+import { decodeProfile } from './profile/decode.js';
 import { normalizeProfile } from './profile/normalize.js';
 import { parseProfileText } from './profile/parse.js';
 import { validateSections } from './profile/validate.js';
@@ -26,11 +27,13 @@ export interface CompileOptions {
   noopVariant?: boolean;
 }
 
-export function compileProfile(text: string, options: CompileOptions): CompileResult {
-  const parsed = parseProfileText(text);
+/** The profile as bytes (from a file: checked to be UTF-8) or as text. */
+export function compileProfile(input: string | Uint8Array, options: CompileOptions): CompileResult {
+  const decoded = typeof input === 'string' ? { text: input, diagnostics: [] } : decodeProfile(input);
+  const parsed = parseProfileText(decoded.text);
   const validated = validateSections(parsed.profile);
   const normalized = normalizeProfile(validated.sections);
-  const diagnostics = [...parsed.diagnostics, ...validated.diagnostics, ...normalized.diagnostics].sort(byLine);
+  const diagnostics = [...decoded.diagnostics, ...parsed.diagnostics, ...validated.diagnostics, ...normalized.diagnostics].sort(byLine);
   if (hasErrors(diagnostics) || normalized.profile === undefined) return { diagnostics };
   const plan = buildPlan(normalized.profile, options.profileName, VERSION);
   const script = options.templates === undefined ? undefined : renderScript(plan, options.templates, options.noopVariant === true);

@@ -87,7 +87,11 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     sources,
     lines,
   };
-  if (target !== undefined && archivePrefix !== undefined) diagnostics.push(...checkProfileRules(profile, backup.section?.line ?? 0));
+  if (target !== undefined && archivePrefix !== undefined) {
+    // "Nothing to back up" after an error in a source's own keys would only repeat that error.
+    const earlierErrors = diagnostics.some((d) => d.severity === 'error');
+    diagnostics.push(...checkProfileRules(profile, backup.section?.line ?? 0).filter((d) => !(earlierErrors && d.code === 'BG016')));
+  }
   return { profile: diagnostics.some((d) => d.severity === 'error') ? undefined : profile, diagnostics };
 }
 

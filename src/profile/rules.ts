@@ -81,17 +81,24 @@ const targetOutsideDirectorySources: Rule = (profile) =>
     const root = source.root;
     if (root === undefined) return [];
     const written = [{ what: `[backup] target ${JSON.stringify(profile.target)}`, path: profile.target }];
+    if (profile.rsync !== undefined) written.push({ what: `[rsync] target_dir ${JSON.stringify(profile.rsync.targetDir)}`, path: profile.rsync.targetDir });
     if (relativeInside(profile.target, root) === undefined) {
       written.push(...profile.sources.filter((s) => s.name !== 'main').map((s) => ({ what: `the set directory of [volume ${s.name}], ${JSON.stringify(s.setRoot)},`, path: s.setRoot })));
     }
     return written.flatMap(({ what, path }) => {
       const relative = relativeInside(path, root);
-      if (relative === undefined || (relative !== '' && source.excludes.some((e) => isSameOrInside(relative, e)))) return [];
+      if (relative === undefined || (relative !== '' && !isArchived(relative, source))) return [];
       const section = source.name === 'main' ? 'backup' : `volume ${source.name}`;
       const hint = relative === '' ? '' : `; add "${relative}" to excludes`;
       return [conflict(sourceLine(source, 'source_root'), section, 'source_root', `${what} lies inside source_root ${JSON.stringify(root)}${hint}`)];
     });
   });
+
+/** Does dar -g/-P keep this path, relative to the source root? (Lexically; masks are not expanded.) */
+function isArchived(relative: string, source: Source): boolean {
+  if (source.excludes.some((e) => isSameOrInside(relative, e))) return false;
+  return source.subdirs.length === 0 || source.subdirs.some((d) => isSameOrInside(relative, d) || isSameOrInside(d, relative));
+}
 
 const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources];
 

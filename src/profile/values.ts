@@ -94,12 +94,6 @@ export const archivePrefix = kind(
   singleLine.refine((v) => v !== '' && !/[/:\s]/.test(v) && !/^[.-]/.test(v), 'is not a usable file-name prefix'),
 );
 
-export const volumeName = kind(
-  'BG027',
-  'a volume name of letters, digits, "_" and "-" (it names a directory and a shell function)',
-  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'is not a usable volume name').refine((v) => !/^\d{4}-\d{2}$/.test(v)),
-);
-
 export const mountOptions = kind(
   'BG028',
   'comma-separated mount options, e.g. noatime,nodev (the snapshot is always mounted ro)',

@@ -48,6 +48,25 @@ describe('accepted profiles', () => {
     expect(diagnose(lines)).toEqual([]);
   });
 
+  it.each([
+    ['outside every subdir', ['subdirs = etc home']],
+    ['excluded', ['excludes = backups']],
+  ])('a target inside a directory source_root is fine when it is %s (dar never reads it)', (_name, keys) => {
+    expect(diagnose(['[backup]', 'target = /srv/backups', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv', ...keys])).toEqual([]);
+  });
+
+  it('a target inside a directory source_root is a conflict when a subdir holds it', () => {
+    expectDiagnostics(diagnose(['[backup]', 'target = /srv/data/backups', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv', 'subdirs = data']), [
+      ['BG015', 5, 'backup', 'source_root', 'lies inside source_root "/srv"; add "data/backups" to excludes'],
+    ]);
+  });
+
+  it('a source that failed validation is not also reported as "nothing to back up"', () => {
+    const codes = diagnose(['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-', '[lvm]', 'volume_group = data']).map((d) => d.code);
+    expect(codes).toContain('BG012');
+    expect(codes).not.toContain('BG016');
+  });
+
   it('the original example profile (examples/host-precise.ini) compiles with no diagnostics', () => {
     const result = compileProfile(readFileSync(join(EXAMPLES_DIRECTORY, 'host-precise.ini'), 'utf8'), { profileName: 'host-precise.ini' });
     expect(result.diagnostics).toEqual([]);
@@ -96,7 +115,6 @@ describe('missing sections and keys', () => {
     ['no archive_prefix', ['[backup]', 'target = /b', ...LVM_MAIN], [['BG012', 1, 'backup', 'archive_prefix', 'missing required key (required always)']]],
     ['[lvm] without source_type', [...BACKUP, ...LVM_MAIN.slice(1)], [
       ['BG012', 1, 'backup', 'source_type', 'missing required key (required when the profile has [lvm] or [bindmounts])'],
-      ['BG016', 1, 'backup', undefined, 'nothing to back up'],
     ]],
     ['source_type = lvm without [lvm]', [...BACKUP, 'source_type = lvm'], [['BG012', 4, 'lvm', undefined, 'missing section [lvm], required when [backup] source_type = lvm']]],
     ['[lvm] without its keys', [...BACKUP, 'source_type = lvm', '[lvm]', 'volume_group = data'], [
@@ -156,6 +174,7 @@ describe('conflicts (BG015), volume names (BG027) and nothing to back up (BG016)
     ['target inside a directory source_root', [...BACKUP, 'source_type = directory', 'source_root = /var'], [['BG015', 5, 'backup', 'source_root', '[backup] target "/var/backups/dar" lies inside source_root "/var"; add "backups/dar" to excludes']]],
     ['target inside a source_root spelled with "//"', [...BACKUP, 'source_type = directory', 'source_root = /var//backups/'], [['BG015', 5, 'backup', 'source_root', 'lies inside source_root "/var//backups/"; add "dar" to excludes']]],
     ['target is the source_root', [...BACKUP, 'source_type = directory', 'source_root = /var/backups/dar'], [['BG015', 5, 'backup', 'source_root', /lies inside source_root "\/var\/backups\/dar"$/]]],
+    ['the mirror inside a directory source_root', ['[backup]', 'target = /backups', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv', '[rsync]', 'enabled = yes', 'target_dir = /srv/mirror'], [['BG015', 5, 'backup', 'source_root', '[rsync] target_dir "/srv/mirror" lies inside source_root "/srv"; add "mirror" to excludes']]],
     ['target inside a directory volume', [...VALID, ...directoryVolume('var', '/var', 'excludes = cache')], [['BG015', 12, 'volume var', 'source_root', 'lies inside source_root "/var"; add "backups/dar" to excludes']]],
     ['a volume\'s set directory inside a directory source', ['[backup]', 'target = /srv', 'archive_prefix = h-', ...directoryVolume('www', '/srv/www')], [['BG015', 6, 'volume www', 'source_root', 'the set directory of [volume www], "/srv/www", lies inside source_root "/srv/www"']]],
     ['volume names that differ only in case', [...VALID, ...directoryVolume('home', '/home'), ...directoryVolume('Home', '/home2')], [['BG015', 13, 'volume Home', undefined, 'same section as [volume home] on line 10: volume names may not differ only in case or in "-" versus "_"']]],
