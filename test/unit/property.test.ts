@@ -10,25 +10,13 @@ import { compileProfile } from '../../src/compile.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
 import { loadTemplates } from '../../src/emit/render.js';
 import { SCHEMA } from '../../src/profile/schema.js';
-import { bashSyntaxErrors, EXAMPLES_DIRECTORY, FIXTURE_PROFILES_DIRECTORY, TEMPLATES_DIRECTORY } from './fixtures/support.js';
+import { bashSyntaxErrors, EXAMPLES_DIRECTORY, FIXTURE_PROFILES_DIRECTORY, prng, TEMPLATES_DIRECTORY } from './fixtures/support.js';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 0x5eed2024);
 const CASES = Number(process.env.PROPERTY_CASES ?? 3000);
 /** Accepted profiles rendered to scripts (rendering is the slow part), and how many bash -n checks. */
 const RENDERED = 400;
 const BASH_CHECKED = 300;
-
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASES = [
   ...readdirSync(EXAMPLES_DIRECTORY).filter((f) => f.endsWith('.ini')).map((f) => join(EXAMPLES_DIRECTORY, f)),

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { commentText, quote, quoteWords } from '../../src/emit/quote.js';
-import { hasCommand } from './fixtures/support.js';
+import { hasCommand, prng } from './fixtures/support.js';
 
 // [input, Python 3 shlex.quote(input)]
 const SHLEX_CASES: [string, string][] = [
@@ -51,18 +51,6 @@ const SHLEX_CASES: [string, string][] = [
   ['\u200b', "'\u200b'"],
   ['😀', "'😀'"],
 ];
-
-/** Small seeded PRNG (mulberry32), so a failing string can be found again from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = ["'", '"', '\\', '\n', '$', '`', ' ', '!', '*', '{', '}', '~', '#', ';', '%', '\r', '\t', '\u00a0', 'é', '日', '😀', '\u2028', '\ufeff'];
 
