@@ -10,6 +10,7 @@
 #   1    failure (nothing half-done is left behind; a failed backup never advances its chain)
 #   2    finished with warnings (archives complete; read the log)
 #   64   bad command-line arguments
+#   75   another run of this profile is still going (see [backup] lock_file)
 #   129, 130, 143  stopped by SIGHUP, SIGINT, SIGTERM (cleaned up)
 # Needs bash >= 4.4, coreutils, util-linux, dar, lvm2, rsync.
 
@@ -34,8 +35,12 @@ readonly BACKUP_TARGET=/media/backups/dar
 readonly FULL_EVERY=month
 # [backup] log_file: none (default)
 readonly PROFILE_LOG_FILE=''
+# [backup] lock_file (default)
+readonly LOCK_FILE=/run/lock/backup-gen-host-precise.lock
+# [backup] lock_wait = 0 (default)
+readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep dar lvs lvcreate lvremove blkid mount umount mountpoint findmnt rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep flock dar lvs lvcreate lvremove blkid mount umount mountpoint findmnt rsync)
 # [rsync] enabled, host-precise.ini:18
 # [rsync] target_dir, host-precise.ini:19
 readonly MIRROR_TARGET_DIR=/mnt/nfs/backups/hostname
@@ -75,7 +80,7 @@ log() {
     printf '%s: %s\n' "${level}" "$*" >&2
   fi
   if [[ -n ${LOG_FILE} ]] && ((!NOOP)); then
-    printf '%s %s[%d] %s: %s\n' "$(date '+%Y-%m-%dT%H:%M:%S%z')" "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" || true
+    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" || true
   fi
 }
 
@@ -322,6 +327,26 @@ install_traps() {
   trap 'on_error "${LINENO}" "$?"' ERR
 }
 
+# ---- lock against overlapping runs ----
+# flock: the kernel releases the lock when its holder dies, so it is never stale. Taken before the
+# traps are installed, so "already running" leaves with its own exit code and touches nothing.
+take_lock() {
+  local holder=''
+  if ((NOOP)); then
+    printf '# a real run takes the lock %s first (not taken in noop mode)\n' "$(shell_quote "${LOCK_FILE}")" >&3
+    return 0
+  fi
+  if ! exec {LOCK_FD}>>"${LOCK_FILE}"; then
+    die "cannot open lock file ${LOCK_FILE} ([backup] lock_file)"
+  fi
+  if ! flock --wait "${LOCK_WAIT_SECONDS}" "${LOCK_FD}"; then
+    IFS= read -r holder <"${LOCK_FILE}" || true
+    log ERROR "another run of ${PROFILE_NAME} is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
+    exit 75
+  fi
+  printf 'pid %d, started %(%Y-%m-%dT%H:%M:%S%z)T\n' "$$" -1 >"${LOCK_FILE}"
+}
+
 # ---- command line and environment ----
 usage() {
   printf 'Usage: %s [-l LEVEL] [--log-file FILE] [-n] [--help] [--version]\n' "${SCRIPT_NAME}"
@@ -332,7 +357,7 @@ usage() {
   printf '  -h, --help            this text\n'
   printf '  --version             the backup-gen version and profile this script came from\n\n'
   printf 'Exit codes: 0 success, 1 failure, 2 finished with warnings, 64 bad arguments,\n'
-  printf '129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n'
+  printf '75 another run is still going, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n'
 }
 
 usage_error() {
@@ -534,7 +559,8 @@ full_is_due() {
   return 1
 }
 
-# archive_name_taken DIR NAME: any slice, published or partial. Two runs in one minute never collide.
+# archive_name_taken DIR NAME: any slice, published or partial. Two runs in one minute never collide:
+# the second gets PREFIX<time>.2-KIND, which sorts after the first.
 archive_name_taken() {
   local -r dir=$1 name=$2
   local -a slices=("${dir}/${name}".*.dar "${dir}/.${name}.partial".*.dar)
@@ -562,7 +588,7 @@ choose_archive() {
   fi
   while archive_name_taken "${ARCHIVE_DIR}" "${prefix}${stamp}${suffix}-${ARCHIVE_KIND}"; do
     number=$((number + 1))
-    suffix=-${number}
+    suffix=.${number}
   done
   ARCHIVE_NAME=${prefix}${stamp}${suffix}-${ARCHIVE_KIND}
 }
@@ -725,7 +751,7 @@ backup_main() {
   local -r extra_mount_options=''
   local -ra snapshot_size=(--size 2G)
   local -ra bind_mounts=(/boot)
-  local -ra dar_options=(-Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
+  local -ra dar_options=(-N -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
   local -r source_name=main
   local type options path
   say "Source ${source_name}: ${volume_group}/${origin}"
@@ -747,8 +773,9 @@ backup_main() {
 main() {
   exec 3>&1
   parse_args "$@"
-  install_traps
   check_environment
+  take_lock
+  install_traps
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
   backup_main
   copy_to_mirror

@@ -61,6 +61,8 @@ function viewModel(plan: Plan, noopVariant: boolean) {
       target: provenance('backup target', '[backup] target'),
       fullEvery: provenance('backup full_every', '[backup] full_every = month'),
       logFile: provenance('backup log_file', '[backup] log_file: none'),
+      lockFile: provenance('backup lock_file', '[backup] lock_file'),
+      lockWait: provenance('backup lock_wait', '[backup] lock_wait = 0'),
     },
     mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
     sources: plan.sources.map((s) => ({ ...s, extraMountOptions: s.snapshot?.mountOptions.join(',') ?? '' })),

@@ -3,7 +3,13 @@
 import type { DarSettings, Profile, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'dar'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'flock', 'dar'];
+
+/** /run/lock is local and world-writable on Debian: one lock per profile, whoever runs it. */
+export function defaultLockFile(profileName: string): string {
+  const stem = profileName.replace(/\.ini$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]/, '_');
+  return `/run/lock/backup-gen-${stem}.lock`;
+}
 const LVM_COMMANDS = ['lvs', 'lvcreate', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
@@ -22,6 +28,8 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     target: profile.target,
     fullPolicy: profile.fullPolicy,
     logFile: profile.logFile,
+    lockFile: profile.lockFile ?? defaultLockFile(profileName),
+    lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,
     provenance: Object.fromEntries(Object.keys(profile.lines).map((key, i) => [key, provenanceLines(profile.lines, profileName)[i] as string])),
@@ -57,12 +65,14 @@ function planSource(source: Source, dar: DarSettings, profileName: string): Plan
 
 /** The original's dar options, with -n instead of -w: an existing archive is never overwritten. */
 export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar: DarSettings): string[] {
-  const options = ['-Q', '-n', '-D'];
+  // -N: no ~/.darrc or /etc/darrc, so the script alone says what dar does.
+  const options = ['-N', '-Q', '-n', '-D'];
   if (dar.sliceSize !== '0') options.push('-s', dar.sliceSize);
   if (dar.compression !== 'none') options.push(`-z${dar.compression}:${dar.compressionLevel}`, '-m', String(dar.minCompressSize));
   for (const mask of dar.compression === 'none' ? [] : dar.noCompress) options.push('-Z', mask);
   for (const mask of dar.excludeMasks) options.push('-X', mask);
-  for (const path of source.excludes) options.push('-P', path);
+  // -P takes a glob; excludes are literal paths, so their glob characters are escaped.
+  for (const path of source.excludes) options.push('-P', path.replace(/[\\*?[]/g, '\\$&'));
   for (const path of source.subdirs) options.push('-g', path);
   return options;
 }

@@ -43,6 +43,8 @@ export interface Plan {
   target: string;
   fullPolicy: FullPolicy;
   logFile?: string;
+  lockFile: string;
+  lockWaitSeconds: number;
   sources: PlannedSource[];
   mirror?: PlannedMirror;
   /** "[section] key, FILE:LINE" of each profile-wide key given, by "section key". */

@@ -82,6 +82,8 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     archivePrefix: archivePrefix ?? '',
     fullPolicy: backup.get<FullPolicy>('full_every') ?? { every: 'month' },
     logFile: backup.get<string>('log_file'),
+    lockFile: backup.get<string>('lock_file'),
+    lockWaitSeconds: backup.get<number>('lock_wait') ?? 0,
     dar: darSettings(find('dar'), diagnostics),
     rsync: rsyncSettings(find('rsync')),
     sources,

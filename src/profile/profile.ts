@@ -50,6 +50,9 @@ export interface Profile {
   archivePrefix: string;
   fullPolicy: FullPolicy;
   logFile?: string;
+  /** Undefined: the plan derives one from the profile's name. */
+  lockFile?: string;
+  lockWaitSeconds: number;
   dar: DarSettings;
   /** Undefined when [rsync] enabled is false. */
   rsync?: RsyncSettings;

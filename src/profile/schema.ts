@@ -70,7 +70,7 @@ const setKeys = (legacy: boolean): KeySpec[] => [
   },
   { key: 'source_root', kind: v.absolutePath, required: 'when source_type = directory', doc: 'The directory to back up when source_type = directory.', example: '/srv/data', commentedInExample: true, original: legacy },
   { key: 'subdirs', kind: v.relativePaths, default: '(everything)', doc: 'Only these paths, relative to the backed-up root (dar -g).', example: 'etc home', original: legacy },
-  { key: 'excludes', kind: v.relativePaths, default: '', doc: 'Paths relative to the backed-up root to leave out (dar -P); they stay as empty directories.', example: 'var/cache tmp', original: false },
+  { key: 'excludes', kind: v.relativePaths, default: '', doc: 'Paths relative to the backed-up root to leave out (dar -P), taken literally (no wildcards); they stay as empty directories.', example: 'var/cache tmp', original: false },
 ];
 
 export const SCHEMA: SectionSpec[] = [
@@ -88,6 +88,14 @@ export const SCHEMA: SectionSpec[] = [
         doc: 'When a FULL is made instead of an INC: "month" (the original: first run of each calendar month), "week" (also the first run of each ISO week), "N runs" (a FULL and then N-1 INCs), "N days" (when the chain\'s FULL is N days old). The first run of a month is always FULL: each month directory is a complete restore set.',
         original: false,
       },
+      {
+        key: 'lock_file',
+        kind: v.absolutePath,
+        default: '/run/lock/backup-gen-PROFILE.lock',
+        doc: 'Lock against overlapping runs (flock; the kernel releases it when its holder dies, so it is never stale). A second run leaves with exit 75, or waits lock_wait seconds first.',
+        original: false,
+      },
+      { key: 'lock_wait', kind: v.seconds, default: '0', doc: 'Seconds a run waits for the lock before it gives up with exit 75.', original: false },
       { key: 'log_file', kind: v.absolutePath, default: '(none)', doc: 'Append a DEBUG-level log of every run here; --log-file overrides it.', example: '/var/log/backup-gen.log', original: false },
     ],
   },

@@ -87,11 +87,14 @@ export const boolean = kind(
   }),
 );
 
-// Archive names end up in backup_deps as "child:parent" lines and as file names, so no ":" or "/".
+// Archive names end up in backup_deps as "child:parent" lines and as file names, so no ":" or "/";
+// and dar reads an existing archive's base name as a regular expression (-A, -x, -t), so none of
+// the characters that would change its meaning there.
+const DAR_REGEX_SPECIAL = /[()[\]{}\\$*?+|^]/;
 export const archivePrefix = kind(
   'BG027',
-  'a file-name prefix without "/", ":" or white space, not starting with "." or "-"',
-  singleLine.refine((v) => v !== '' && !/[/:\s]/.test(v) && !/^[.-]/.test(v), 'is not a usable file-name prefix'),
+  'a file-name prefix without "/", ":", white space or ( ) [ ] { } \\ $ * ? + | ^, not starting with "." or "-"',
+  singleLine.refine((v) => v !== '' && !/[/:\s]/.test(v) && !DAR_REGEX_SPECIAL.test(v) && !/^[.-]/.test(v), 'is not a usable file-name prefix'),
 );
 
 export const mountOptions = kind(
@@ -113,6 +116,7 @@ function integer(min: number, max: number) {
   return z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n >= min && n <= max, `must be from ${min} to ${max}`);
 }
 export const compressionLevel = kind('BG025', 'a whole number, 1 to 9 (zstd: 1 to 22)', integer(1, 22));
+export const seconds = kind('BG025', 'a whole number of seconds, 0 to 86400', integer(0, 86400));
 export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
 
 // dar -s: a number with an optional k, M, G, T, P, E, Z or Y suffix; 0 means one single slice.

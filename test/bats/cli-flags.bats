@@ -81,7 +81,7 @@ assert_refused_before_running() {
   # Each line: local time, the script's name and pid, the level, the message.
   local line
   while IFS= read -r line; do
-    [[ ${line} =~ ^2024-05-17T10:30:42[+-][0-9]{4}\ lvm-one-volume\.sh\[[0-9]+\]\ (DEBUG|INFO|WARNING|ERROR|CRITICAL):\  ]] ||
+    [[ ${line} =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}\ lvm-one-volume\.sh\[[0-9]+\]\ (DEBUG|INFO|WARNING|ERROR|CRITICAL):\  ]] ||
       { printf 'a log line not in the expected form: %s\n' "${line}" >&2 && return 1; }
   done <"${LOG}"
 }

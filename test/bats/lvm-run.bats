@@ -23,7 +23,7 @@ blkid -o value -s TYPE -- /dev/vg0/root
 lvcreate --snapshot --name root-backsnap --size 2G vg0/root
 mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT
 mount --bind -- /boot MNT/boot
-dar -c ${partial} -R MNT -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+dar -c ${partial} -R MNT -N -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 umount -- MNT/boot
 umount -- MNT
 lvs vg0/root-backsnap
@@ -83,7 +83,7 @@ ${inc}:${full}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
 }
 
 @test "runs in the same minute get distinct names and each INC's parent is the run before it" {
-  local -r full=${PREFIX}${STAMP}-FULL inc=${PREFIX}${STAMP}-INC inc2=${PREFIX}${STAMP}-2-INC inc3=${PREFIX}${STAMP}-3-INC
+  local -r full=${PREFIX}${STAMP}-FULL inc=${PREFIX}${STAMP}-INC inc2=${PREFIX}${STAMP}.2-INC inc3=${PREFIX}${STAMP}.3-INC
   run -0 "${SCRIPT}"
   run -0 "${SCRIPT}"
   run -0 "${SCRIPT}"
@@ -91,10 +91,10 @@ ${inc}:${full}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
   assert_equal "${MONTH}
 ${MONTH}/backup_deps
 ${MONTH}/latest_successful
-${MONTH}/${inc2}.1.dar
-${MONTH}/${inc3}.1.dar
 ${MONTH}/${full}.1.dar
-${MONTH}/${inc}.1.dar" "$(target_files)" 'the files in the target'
+${MONTH}/${inc}.1.dar
+${MONTH}/${inc2}.1.dar
+${MONTH}/${inc3}.1.dar" "$(target_files)" 'the files in the target, sorted by name in chain order'
   assert_equal "${full}:
 ${inc}:${full}
 ${inc2}:${inc}

@@ -156,7 +156,7 @@ describe.concurrent('plan', () => {
       target: '/b',
       fullPolicy: { every: 'month' },
       needsRoot: false,
-      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'dar'],
+      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'flock', 'dar'],
       sources: [
         {
           name: 'main',
@@ -165,7 +165,7 @@ describe.concurrent('plan', () => {
           setRoot: '/b',
           archivePrefix: 'h-',
           bindMounts: [],
-          darOptions: ['-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
+          darOptions: ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
         },
       ],
     });

@@ -140,7 +140,7 @@ describe('accepted values and what they become', () => {
     ['dar', 'min_compress_size', '150', 150],
     // other words
     ['backup', 'archive_prefix', 'hostname-os-xub-precise-', 'hostname-os-xub-precise-'],
-    ['backup', 'archive_prefix', "it's-$(x)-`y`-é-", "it's-$(x)-`y`-é-"],
+    ['backup', 'archive_prefix', "it's-`y`-é-", "it's-`y`-é-"],
     ['backup', 'source_type', 'directory', 'directory'],
   ] as [string, string, string, unknown][])('[%s] %s = %j', (section, key, value, expected) => {
     expect(parseValue(kindOf(section, key), value)).toEqual({ ok: true, value: expected });
@@ -247,6 +247,7 @@ describe('rejected values: code, message and line', () => {
     // words
     ['archive prefix with "/"', 'backup', 'archive_prefix', 'host/root-', 'BG027', 'is not a usable file-name prefix'],
     ['archive prefix with ":"', 'backup', 'archive_prefix', 'host:root-', 'BG027', 'is not a usable file-name prefix'],
+    ...['db(prod-', 'test[', 'x{', 'host{b,c}-', 'p$(x)-', 'back\\', 'a*', 'a?', 'a+b', 'a|b', '^a'].map((prefix) => [`archive prefix ${prefix} (dar would read it as a regular expression)`, 'backup', 'archive_prefix', prefix, 'BG027', 'is not a usable file-name prefix']),
     ['archive prefix with a space', 'backup', 'archive_prefix', 'host root-', 'BG027', 'is not a usable file-name prefix'],
     ['archive prefix starting with "."', 'backup', 'archive_prefix', '.host-', 'BG027', 'not starting with "." or "-"'],
     ['archive prefix starting with "-"', 'backup', 'archive_prefix', '-host-', 'BG027', 'not starting with "." or "-"'],
