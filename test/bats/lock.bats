@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The lock against overlapping runs: flock on [backup] lock_file, exit 75 for "already running",
-bats_require_minimum_version 1.5.0
 # lock_wait, and no stale lock after the holder is killed.
+bats_require_minimum_version 1.5.0
 
 setup() {
   REPO=$(cd "${BATS_TEST_DIRNAME}/../.." && pwd)
