@@ -617,7 +617,7 @@ publish_archive() {
 # [backup] full_every, directory.ini:8
 backup_main() {
   local -r root=/srv/www set_root=/var/backups/www prefix=www-
-  local -ra dar_options=(-N -Q -n -D -zxz:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -P cache -P 'tmp uploads')
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -zxz:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -P cache -P 'tmp uploads')
   local -r source_name=main
   say "Source ${source_name}: ${root}"
   if [[ ! -d ${root} ]]; then

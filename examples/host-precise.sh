@@ -516,14 +516,15 @@ mount_snapshot() {
   run mount -t "${type}" -o "${options}" -- "${device}" "${mount_point}"
 }
 
-# [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive.
+# [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive,
+# read-only like the snapshot (util-linux applies -o ro to a bind mount by remounting it).
 bind_mount_into() {
   local -r mount_root=$1 path=$2
   if ((!NOOP)) && [[ ! -d ${mount_root}${path} ]]; then
     die "cannot bind-mount ${path}: the volume has no directory ${path} to mount it on; create it (empty) in the volume"
   fi
   MOUNTED+=("${mount_root}${path}")
-  run mount --bind -- "${path}" "${mount_root}${path}"
+  run mount --bind -o ro -- "${path}" "${mount_root}${path}"
 }
 
 # ---- archives: the original's backup-set layout ----
@@ -751,7 +752,7 @@ backup_main() {
   local -r extra_mount_options=''
   local -ra snapshot_size=(--size 2G)
   local -ra bind_mounts=(/boot)
-  local -ra dar_options=(-N -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
   local -r source_name=main
   local type options path
   say "Source ${source_name}: ${volume_group}/${origin}"

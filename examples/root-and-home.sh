@@ -518,14 +518,15 @@ mount_snapshot() {
   run mount -t "${type}" -o "${options}" -- "${device}" "${mount_point}"
 }
 
-# [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive.
+# [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive,
+# read-only like the snapshot (util-linux applies -o ro to a bind mount by remounting it).
 bind_mount_into() {
   local -r mount_root=$1 path=$2
   if ((!NOOP)) && [[ ! -d ${mount_root}${path} ]]; then
     die "cannot bind-mount ${path}: the volume has no directory ${path} to mount it on; create it (empty) in the volume"
   fi
   MOUNTED+=("${mount_root}${path}")
-  run mount --bind -- "${path}" "${mount_root}${path}"
+  run mount --bind -o ro -- "${path}" "${mount_root}${path}"
 }
 
 # ---- archives: the original's backup-set layout ----
@@ -769,7 +770,7 @@ backup_main() {
   local -r extra_mount_options=''
   local -ra snapshot_size=(--size 4G)
   local -ra bind_mounts=(/boot)
-  local -ra dar_options=(-N -Q -n -D -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P var/cache -P var/tmp -g etc -g root -g usr/local -g var -g boot)
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P var/cache -P var/tmp -g etc -g root -g usr/local -g var -g boot)
   local -r source_name=main
   local type options path
   say "Source ${source_name}: ${volume_group}/${origin}"
@@ -799,7 +800,7 @@ backup_home() {
   local -r extra_mount_options=noatime
   local -ra snapshot_size=(--extents 20%ORIGIN)
   local -ra bind_mounts=()
-  local -ra dar_options=(-N -Q -n -D -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P alice/.cache -P bob/.cache)
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P alice/.cache -P bob/.cache)
   local -r source_name=home
   local type options path
   say "Source ${source_name}: ${volume_group}/${origin}"

@@ -66,7 +66,9 @@ function planSource(source: Source, dar: DarSettings, profileName: string): Plan
 /** The original's dar options, with -n instead of -w: an existing archive is never overwritten. */
 export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar: DarSettings): string[] {
   // -N: no ~/.darrc or /etc/darrc, so the script alone says what dar does.
-  const options = ['-N', '-Q', '-n', '-D'];
+  // any-inode-change: dar 2.7 otherwise saves a file whose links or mode changed as "metadata
+  // only", which an INC restore cannot apply to a new hard link (found on real LVM, test/lvm 01).
+  const options = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change'];
   if (dar.sliceSize !== '0') options.push('-s', dar.sliceSize);
   if (dar.compression !== 'none') options.push(`-z${dar.compression}:${dar.compressionLevel}`, '-m', String(dar.minCompressSize));
   for (const mask of dar.compression === 'none' ? [] : dar.noCompress) options.push('-Z', mask);

@@ -147,7 +147,7 @@ expected_dar_options() {
   done
   shift
   subdirs=("$@")
-  printf '%s\0' -N -Q -n -D -s 1875000000 -zgzip:9 -m 150
+  printf '%s\0' -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150
   if [[ ${masks} == hostile ]]; then
     words_with -Z "${NO_COMPRESS[@]}"
     words_with -X "${EXCLUDE_MASKS[@]}"
@@ -455,7 +455,7 @@ run_real() {
   assert_call "${calls[0]}" -t ext4 -o ro,noatime,nodev,data=ordered,x-gvfs-hide -- "/dev/${vg}/${snap}" "${mount_dir}"
   local i
   for ((i = 0; i < ${#BINDS[@]}; i++)); do
-    assert_call "${calls[i + 1]}" --bind -- "${BINDS[i]}" "${mount_dir}${BINDS[i]}"
+    assert_call "${calls[i + 1]}" --bind -o ro -- "${BINDS[i]}" "${mount_dir}${BINDS[i]}"
   done
 
   mapfile -t calls < <(calls_of dar)

@@ -22,8 +22,8 @@ setup() {
 blkid -o value -s TYPE -- /dev/vg0/root
 lvcreate --snapshot --name root-backsnap --size 2G vg0/root
 mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT
-mount --bind -- /boot MNT/boot
-dar -c ${partial} -R MNT -N -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+mount --bind -o ro -- /boot MNT/boot
+dar -c ${partial} -R MNT -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 umount -- MNT/boot
 umount -- MNT
 lvs vg0/root-backsnap

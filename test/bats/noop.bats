@@ -42,9 +42,9 @@ expected_commands() {
 lvcreate --snapshot --name root-backsnap --size 2G vg0/root
 mktemp -d -- ${mnt}
 mount -t ext4 -o ro -- /dev/vg0/root-backsnap ${mnt}
-mount --bind -- /boot ${mnt}/boot
+mount --bind -o ro -- /boot ${mnt}/boot
 mkdir -p -- ${MONTH_DIR}
-dar -c ${MONTH_DIR}/.${name}.partial -R ${mnt} -N -Q -n -D -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+dar -c ${MONTH_DIR}/.${name}.partial -R ${mnt} -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 umount -- ${mnt}/boot
 umount -- ${mnt}
 rmdir -- ${mnt}

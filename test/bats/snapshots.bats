@@ -39,7 +39,7 @@ lvcreate --snapshot --name root-backsnap --size 2G vg0/root" "$(stub_calls lvs l
   local -r old=${TMPDIR}/backup-gen.0ldRun0123
   mkdir -p -- "${old}"
   "${STUB_BIN}/mount" -t ext4 -o ro -- /dev/vg0/root-backsnap "${old}"
-  "${STUB_BIN}/mount" --bind -- /boot "${old}/boot"
+  "${STUB_BIN}/mount" --bind -o ro -- /boot "${old}/boot"
   : >"${STUB_LOG}"
   run -2 --separate-stderr "${SCRIPT}"
   assert_equal "findmnt -rn -o TARGET -S /dev/vg0/root-backsnap

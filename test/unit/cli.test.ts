@@ -165,7 +165,7 @@ describe.concurrent('plan', () => {
           setRoot: '/b',
           archivePrefix: 'h-',
           bindMounts: [],
-          darOptions: ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
+          darOptions: ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
         },
       ],
     });

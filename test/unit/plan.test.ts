@@ -17,7 +17,7 @@ function planOf(lines: string[], profileName = 'p.ini'): Plan {
 }
 
 const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
-const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
+const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'flock', 'dar'];
 const LVM_COMMANDS = ['lvs', 'lvcreate', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt'];
 
@@ -79,14 +79,14 @@ describe('snapshot sizes become lvcreate arguments', () => {
 describe('dar options', () => {
   it.each([
     ['defaults', {}, {}, ORIGINAL_DAR_OPTIONS],
-    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-N', '-Q', '-n', '-D', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])]],
-    ['compression none: no -z, -m or -Z', { compression: 'none' }, {}, ['-N', '-Q', '-n', '-D', '-s', '1875000000']],
-    ['zstd level 19', { compression: 'zstd', compressionLevel: 19, noCompress: [] }, {}, ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zzstd:19', '-m', '150']],
-    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-Z', '*.gz']],
-    ['exclude masks (-X), excludes (-P), subdirs (-g), in that order', { noCompress: [], excludeMasks: ['*.tmp', '*~'] }, { excludes: ['var/cache'], subdirs: ['etc', 'my docs'] }, ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', '-X', '*.tmp', '-X', '*~', '-P', 'var/cache', '-g', 'etc', '-g', 'my docs']],
-    ['exclude masks stay without compression', { compression: 'none', excludeMasks: ['*.iso'] }, {}, ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-X', '*.iso']],
-    ['excludes are literal: glob characters are escaped for -P', { noCompress: [] }, { excludes: ['music [live]', 'star*', 'a?b', 'back\\slash'] }, ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', '-P', 'music \\[live]', '-P', 'star\\*', '-P', 'a\\?b', '-P', 'back\\\\slash']],
-    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-N', '-Q', '-n', '-D', '-s', '1875000000', '-zgzip:9', '-m', '150', '-Z', '-x', '-g', '-g']],
+    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])]],
+    ['compression none: no -z, -m or -Z', { compression: 'none' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000']],
+    ['zstd level 19', { compression: 'zstd', compressionLevel: 19, noCompress: [] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zzstd:19', '-m', '150']],
+    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-Z', '*.gz']],
+    ['exclude masks (-X), excludes (-P), subdirs (-g), in that order', { noCompress: [], excludeMasks: ['*.tmp', '*~'] }, { excludes: ['var/cache'], subdirs: ['etc', 'my docs'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', '-X', '*.tmp', '-X', '*~', '-P', 'var/cache', '-g', 'etc', '-g', 'my docs']],
+    ['exclude masks stay without compression', { compression: 'none', excludeMasks: ['*.iso'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-X', '*.iso']],
+    ['excludes are literal: glob characters are escaped for -P', { noCompress: [] }, { excludes: ['music [live]', 'star*', 'a?b', 'back\\slash'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', '-P', 'music \\[live]', '-P', 'star\\*', '-P', 'a\\?b', '-P', 'back\\\\slash']],
+    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', '-Z', '-x', '-g', '-g']],
   ] as [string, Partial<DarSettings>, { subdirs?: string[]; excludes?: string[] }, string[]][])('%s', (_name, dar, source, expected) => {
     expect(darOptionsFor({ subdirs: [], excludes: [], ...source }, { ...DEFAULT_DAR, ...dar })).toEqual(expected);
   });
@@ -108,8 +108,8 @@ describe('dar options', () => {
       'no_compress = *.xz',
     ]);
     expect(plan.sources.map((s) => s.darOptions)).toEqual([
-      ['-N', '-Q', '-n', '-D', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-g', 'etc'],
-      ['-N', '-Q', '-n', '-D', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-P', 'cache'],
+      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-g', 'etc'],
+      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-P', 'cache'],
     ]);
   });
 });
