@@ -1,22 +1,42 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): installs what the tests need, then runs every suite.
-# Needs root for apt-get when a package is missing; everything else runs from the checkout.
+# The one test command (README, .ci/run): installs what the tests need, then runs every suite,
+# the real-LVM one included. With --no-install (npm test) nothing is installed, and a machine that
+# cannot run the real-LVM suite (not root, no QEMU) skips it, saying so and why.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
-readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux)
-
-missing=()
-for package in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "${package}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${package}")
-done
-if ((${#missing[@]} > 0)); then
-  echo "test/run-all.sh: installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+install=1
+if [[ ${1:-} == --no-install ]]; then
+  install=0
 fi
 
-npm ci --no-audit --no-fund
+readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux)
+
+if ((install)); then
+  missing=()
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "${package}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${package}")
+  done
+  if ((${#missing[@]} > 0)); then
+    echo "test/run-all.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  npm ci --no-audit --no-fund
+fi
+
 npm run build
 npx vitest run
 node_modules/bats/bin/bats test/bats
+
+# The real-LVM suite installs its own packages (QEMU, Debian's kernel, lvm2, ...) when missing.
+lvm_status=0
+bash test/lvm/run.sh || lvm_status=$?
+if ((lvm_status == 77 && !install)); then
+  echo "test/run-all.sh: SKIPPED the real-LVM suite (the reason is above); run 'bash test/run-all.sh' as root to include it"
+elif ((lvm_status == 77)); then
+  echo "test/run-all.sh: the real-LVM suite could not run here (the reason is above); the full test command does not skip it" >&2
+  exit 1
+elif ((lvm_status != 0)); then
+  exit "${lvm_status}"
+fi
