@@ -59,7 +59,6 @@ ARCHIVE_PARENT=
 # What teardown undoes, in the order it was set up.
 MOUNTED=()
 MOUNT_DIRS=()
-SNAPSHOTS=()
 UNPUBLISHED=()
 # What the last undo_all could not undo.
 KEPT=()
@@ -203,42 +202,6 @@ remove_mount_dir() {
   fi
 }
 
-snapshot_exists() {
-  lvs "$1" >/dev/null 2>&1
-}
-
-# What holds a device, for the error message when lvremove keeps failing.
-describe_holders() {
-  local -r device=$1
-  local mounts
-  mounts=$(findmnt -rn -o TARGET -S "${device}" 2>/dev/null | tr '\n' ' ') || true
-  printf 'mounted at: %s' "${mounts:-nowhere}"
-  if command -v fuser >/dev/null; then
-    printf '; processes: %s' "$(fuser -m "${device}" 2>&1 | tr '\n' ' ')"
-  fi
-}
-
-# lvremove fails while udev or a scanner still has the device open: retry with back-off.
-remove_snapshot() {
-  local -r snapshot=$1
-  local attempt delay=1
-  if ((!NOOP)) && ! snapshot_exists "${snapshot}"; then
-    log DEBUG "snapshot ${snapshot} does not exist"
-    return 0
-  fi
-  for attempt in 1 2 3 4 5; do
-    if run lvremove --force "${snapshot}"; then
-      return 0
-    fi
-    if ((attempt < 5)); then
-      log WARNING "lvremove ${snapshot} failed (attempt ${attempt} of 5); retrying in ${delay} s"
-      sleep "${delay}"
-      delay=$((delay * 2))
-    fi
-  done
-  log ERROR "could not remove snapshot ${snapshot} ($(describe_holders "/dev/${snapshot}")); remove it by hand: lvremove ${snapshot}"
-  return 1
-}
 
 # undo_all STEP ENTRY...: runs STEP on each ENTRY, newest (last) first. One failing entry never skips
 # the others; KEPT gets the entries STEP failed on, for the caller to keep so that the teardown in the
@@ -263,8 +226,6 @@ release_sources() {
   MOUNTED=("${KEPT[@]}")
   undo_all remove_mount_dir "${MOUNT_DIRS[@]}" || failed=1
   MOUNT_DIRS=("${KEPT[@]}")
-  undo_all remove_snapshot "${SNAPSHOTS[@]}" || failed=1
-  SNAPSHOTS=("${KEPT[@]}")
   return "${failed}"
 }
 

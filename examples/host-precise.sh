@@ -40,7 +40,7 @@ readonly LOCK_FILE=/run/lock/backup-gen-host-precise.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep flock dar lvs lvcreate lvremove blkid mount umount mountpoint findmnt rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt readlink tr cat rsync)
 # [rsync] enabled, host-precise.ini:18
 # [rsync] target_dir, host-precise.ini:19
 readonly MIRROR_TARGET_DIR=/mnt/nfs/backups/hostname
@@ -212,15 +212,24 @@ snapshot_exists() {
   lvs "$1" >/dev/null 2>&1
 }
 
-# What holds a device, for the error message when lvremove keeps failing.
+# What holds a device, for the error message when lvremove keeps failing: its mounts, the
+# processes that have it open, and the devices stacked on it.
 describe_holders() {
   local -r device=$1
-  local mounts
+  local mounts real link pid stacked='' processes=''
   mounts=$(findmnt -rn -o TARGET -S "${device}" 2>/dev/null | tr '\n' ' ') || true
-  printf 'mounted at: %s' "${mounts:-nowhere}"
-  if command -v fuser >/dev/null; then
-    printf '; processes: %s' "$(fuser -m "${device}" 2>&1 | tr '\n' ' ')"
-  fi
+  real=$(readlink -f -- "${device}") || real=${device}
+  for link in /proc/[0-9]*/fd/*; do
+    if [[ $(readlink -- "${link}" 2>/dev/null) == "${real}" ]]; then
+      pid=${link#/proc/}
+      pid=${pid%%/*}
+      processes+="pid ${pid} ($(cat -- "/proc/${pid}/comm" 2>/dev/null)) "
+    fi
+  done
+  for link in "/sys/class/block/${real##*/}/holders"/*; do
+    stacked+="${link##*/} "
+  done
+  printf 'mounted at: %s; held by: %s; devices on it: %s' "${mounts:-nowhere}" "${processes:-no process}" "${stacked:-none}"
 }
 
 # lvremove fails while udev or a scanner still has the device open: retry with back-off.
@@ -491,12 +500,88 @@ snapshot_mount_options() {
   printf '%s\n' "${options}${extra:+,${extra}}"
 }
 
+# origin_segment_type VG LV: "thin" for a thin volume, else linear, striped, ... ("" in noop when
+# the volume cannot be asked).
+origin_segment_type() {
+  local -r volume_group=$1 origin=$2
+  local type
+  type=$(query lvs --noheadings -o segtype "${volume_group}/${origin}") ||
+    die "cannot find logical volume ${volume_group}/${origin}"
+  printf '%s\n' "${type//[[:space:]]/}"
+}
+
+# A thin origin's snapshot is thin and takes no size; any other needs one. Checked before lvcreate.
+check_snapshot_size() {
+  local -r volume_group=$1 origin=$2 type=$3 size_count=$4 section=$5
+  if [[ ${type} == thin ]] && ((size_count > 0)); then
+    die "${volume_group}/${origin} is a thin volume: its snapshot is a thin snapshot, which takes no size; remove snapshot_size from [${section}]"
+  fi
+  if [[ -n ${type} && ${type} != thin ]] && ((size_count == 0)); then
+    die "${volume_group}/${origin} is not a thin volume (segment type ${type}): its snapshot needs snapshot_size in [${section}]"
+  fi
+}
+
+# preflight_free_space VG LV SIZE_BYTES [--size|--extents VALUE]: fails before anything is created
+# when the volume group cannot hold the snapshot (%FREE and %PVS take what there is).
+preflight_free_space() {
+  local -r volume_group=$1 origin=$2 size_bytes=$3 value=${5:-}
+  local report free extent vg_size origin_size needed=0
+  if [[ -z ${value} ]]; then
+    return 0
+  fi
+  report=$(query vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size "${volume_group}") ||
+    die "cannot read the free space of volume group ${volume_group}"
+  read -r free extent vg_size <<<"${report}"
+  case ${value} in
+    *%ORIGIN)
+      origin_size=$(query lvs --noheadings --units b --nosuffix -o lv_size "${volume_group}/${origin}")
+      needed=$((${origin_size:-0} * ${value%\%*} / 100))
+      ;;
+    *%VG) needed=$((${vg_size:-0} * ${value%\%*} / 100)) ;;
+    *%*) return 0 ;;
+    *) needed=${size_bytes} ;;
+  esac
+  if [[ -z ${free} || -z ${extent} ]] || ((extent == 0)); then
+    return 0
+  fi
+  needed=$(((needed + extent - 1) / extent * extent))
+  if ((needed > free)); then
+    die "not enough free space in volume group ${volume_group} for the snapshot of ${origin}: it needs $((needed / 1048576)) MiB (snapshot_size = ${value}), the volume group has $((free / 1048576)) MiB free; free some space or lower snapshot_size"
+  fi
+}
+
 # The snapshot LV itself stays writable, so ext4 and XFS can replay their journals under a ro mount.
 create_snapshot() {
-  local -r volume_group=$1 origin=$2 snapshot=$3
-  shift 3
+  local -r volume_group=$1 origin=$2 snapshot=$3 type=$4
+  shift 4
   SNAPSHOTS+=("${volume_group}/${snapshot}")
   run lvcreate --snapshot --name "${snapshot}" "$@" "${volume_group}/${origin}"
+  if [[ ${type} == thin ]]; then
+    # LVM marks thin snapshots "skip activation"; -K (--ignoreactivationskip) activates it anyway.
+    run lvchange --activate y --ignoreactivationskip "${volume_group}/${snapshot}"
+  fi
+}
+
+# check_snapshot_intact VG/SNAP TYPE: after dar, before teardown. A snapshot that ran out of space is
+# invalidated by LVM, and what dar read from it may be torn: such an archive is never published.
+check_snapshot_intact() {
+  local -r snapshot=$1 type=$2
+  local report attr percent size used
+  local -ra state_query=(lvs --noheadings --units b --nosuffix -o 'lv_attr,snap_percent,lv_size' "${snapshot}")
+  if [[ ${type} == thin ]]; then
+    return 0
+  fi
+  if ((NOOP)); then
+    printf '# a real run checks here that the snapshot did not overflow: %s\n' "$(shell_quote "${state_query[@]}")" >&3
+    return 0
+  fi
+  report=$("${state_query[@]}") || die "cannot read the state of snapshot ${snapshot}"
+  read -r attr percent size <<<"${report}"
+  used=${percent%%.*}
+  if [[ ${attr:4:1} == I ]] || ((${used:-0} >= 100)); then
+    die "snapshot ${snapshot} overflowed during the backup (LVM invalidated it): what dar read is not consistent, so the archive was not published; give it more room, e.g. snapshot_size = $(((${size:-0} * 2 + 1048575) / 1048576))M"
+  fi
+  log INFO "snapshot ${snapshot} held: ${percent:-0}% of its space used"
 }
 
 make_mount_dir() {
@@ -753,19 +838,23 @@ backup_main() {
   local -ra snapshot_size=(--size 2G)
   local -ra bind_mounts=(/boot)
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
-  local -r source_name=main
-  local type options path
+  local -r source_name=main profile_section=lvm snapshot_bytes=2147483648
+  local segment_type type options path
   say "Source ${source_name}: ${volume_group}/${origin}"
   sweep_leftover_snapshot "${volume_group}" "${origin}" "${snapshot}"
+  segment_type=$(origin_segment_type "${volume_group}" "${origin}")
+  check_snapshot_size "${volume_group}" "${origin}" "${segment_type}" "${#snapshot_size[@]}" "${profile_section}"
+  preflight_free_space "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}"
   type=$(filesystem_type "/dev/${volume_group}/${origin}")
   options=$(snapshot_mount_options "${type}" "${extra_mount_options}")
-  create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${snapshot_size[@]}"
+  create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${segment_type}" "${snapshot_size[@]}"
   make_mount_dir
   mount_snapshot "/dev/${volume_group}/${snapshot}" "${MOUNT_DIR}" "${type}" "${options}"
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}"
+  check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   release_sources
   publish_archive
 }

@@ -10,7 +10,7 @@ export function defaultLockFile(profileName: string): string {
   const stem = profileName.replace(/\.ini$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]/, '_');
   return `/run/lock/backup-gen-${stem}.lock`;
 }
-const LVM_COMMANDS = ['lvs', 'lvcreate', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'readlink', 'tr', 'cat'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
   const sources = profile.sources.map((source) => planSource(source, profile.dar, profileName));
@@ -51,7 +51,9 @@ function planSource(source: Source, dar: DarSettings, profileName: string): Plan
             volumeGroup: lvm.volumeGroup,
             logicalVolume: lvm.logicalVolume,
             snapshotName: lvm.snapshotName,
-            sizeArguments: [lvm.snapshotSize.option, lvm.snapshotSize.value],
+            sizeArguments: lvm.snapshotSize === undefined ? [] : [lvm.snapshotSize.option, lvm.snapshotSize.value],
+            sizeBytes: lvm.snapshotSize?.option === '--size' ? sizeInBytes(lvm.snapshotSize.value) : 0,
+            section: source.name === 'main' ? 'lvm' : `volume ${source.name}`,
             mountOptions: lvm.mountOptions,
           },
     root: source.root,
@@ -61,6 +63,20 @@ function planSource(source: Source, dar: DarSettings, profileName: string): Plan
     darOptions: darOptionsFor(source, dar),
     provenance: provenanceLines(source.lines, profileName),
   };
+}
+
+// lvcreate --size units (binary whatever the case; no unit means MiB), as multiples of a byte.
+const SIZE_UNITS: Record<string, bigint> = { b: 1n, s: 512n, k: 1n << 10n, m: 1n << 20n, g: 1n << 30n, t: 1n << 40n, p: 1n << 50n, e: 1n << 60n };
+
+/** An lvcreate --size in bytes, rounded up; 0 (no preflight) past what bash arithmetic holds. */
+export function sizeInBytes(size: string): number {
+  const match = /^(\d*)(?:\.(\d+))?([a-zA-Z]?)$/.exec(size);
+  if (match === null) return 0;
+  const [, whole = '', fraction = '', unit = ''] = match;
+  const factor = SIZE_UNITS[(unit || 'm').toLowerCase()] ?? 0n;
+  const scale = 10n ** BigInt(fraction.length);
+  const bytes = (BigInt(`${whole || '0'}${fraction}`) * factor + scale - 1n) / scale;
+  return bytes > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(bytes);
 }
 
 /** The original's dar options, with -n instead of -w: an existing archive is never overwritten. */

@@ -6,8 +6,12 @@ export interface PlannedSnapshot {
   volumeGroup: string;
   logicalVolume: string;
   snapshotName: string;
-  /** lvcreate's option and value: ["--size", "2G"] or ["--extents", "20%ORIGIN"]. */
-  sizeArguments: [string, string];
+  /** lvcreate's option and value: ["--size", "2G"] or ["--extents", "20%ORIGIN"]; [] for a thin origin. */
+  sizeArguments: string[];
+  /** An absolute --size in bytes, for the free-space preflight; 0 when it depends on the VG or origin. */
+  sizeBytes: number;
+  /** The section that configures it ("lvm" or "volume NAME"), for run-time messages. */
+  section: string;
   /** The profile's extra mount options; the script adds ro (and nouuid for XFS) at run time. */
   mountOptions: string[];
 }

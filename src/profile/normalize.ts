@@ -173,8 +173,11 @@ function lvmSnapshot(reader: SectionReader, legacy: boolean): Source['lvm'] {
   const volumeGroup = reader.require<string>('volume_group', when);
   const logicalVolume = reader.require<string>('logical_volume', when);
   const snapshotName = legacy ? reader.require<string>('snapshot_lv_name', when) : reader.get<string>('snapshot_lv_name') ?? defaultSnapshotName(reader, logicalVolume);
-  const snapshotSize = reader.require<SnapshotSize>('snapshot_size', when);
-  if (volumeGroup === undefined || logicalVolume === undefined || snapshotName === undefined || snapshotSize === undefined) return undefined;
+  // Optional: a thin origin's snapshot takes no size. Whether the origin is thin is only known when
+  // the script runs, so the script checks that the two agree before it creates anything.
+  const snapshotSize = reader.get<SnapshotSize>('snapshot_size');
+  if (reader.section?.written.has('snapshot_size') === true && snapshotSize === undefined) return undefined;
+  if (volumeGroup === undefined || logicalVolume === undefined || snapshotName === undefined) return undefined;
   return { volumeGroup, logicalVolume, snapshotName, snapshotSize, mountOptions: reader.get<string[]>('mount_options') ?? [] };
 }
 

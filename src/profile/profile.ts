@@ -6,7 +6,8 @@ export interface LvmSnapshot {
   volumeGroup: string;
   logicalVolume: string;
   snapshotName: string;
-  snapshotSize: SnapshotSize;
+  /** Undefined for a thin origin, whose snapshot takes no size (checked at run time). */
+  snapshotSize?: SnapshotSize;
   mountOptions: string[];
 }
 

@@ -43,8 +43,8 @@ const volumeKeys = (legacy: boolean): KeySpec[] => [
   {
     key: 'snapshot_size',
     kind: v.snapshotSize,
-    required: 'when source_type = lvm',
-    doc: 'Copy-on-write space for changes made while the backup runs: an lvcreate size (2G, 512M) or a percentage of ORIGIN, VG, FREE or PVS (20%ORIGIN, passed as --extents).',
+    required: 'unless logical_volume is a thin volume (checked when the script runs)',
+    doc: 'Copy-on-write space for changes made while the backup runs: an lvcreate size (2G, 512M) or a percentage of ORIGIN, VG, FREE or PVS (20%ORIGIN, passed as --extents). The script checks before it starts that the volume group has that much free, and after dar that the snapshot did not overflow. Leave it out for a thin volume: its snapshot is a thin snapshot, which takes no size.',
     example: '2G',
     original: legacy,
   },

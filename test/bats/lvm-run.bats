@@ -19,15 +19,18 @@ setup() {
   run -0 --separate-stderr "${SCRIPT}"
   local -r partial=${MONTH_DIR}/.${PREFIX}${STAMP}-FULL.partial
   assert_equal "lvs --noheadings --separator '|' -o lv_name,origin vg0
+lvs --noheadings -o segtype vg0/root
+vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size vg0
 blkid -o value -s TYPE -- /dev/vg0/root
 lvcreate --snapshot --name root-backsnap --size 2G vg0/root
 mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT
 mount --bind -o ro -- /boot MNT/boot
 dar -c ${partial} -R MNT -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+lvs --noheadings --units b --nosuffix -o lv_attr,snap_percent,lv_size vg0/root-backsnap
 umount -- MNT/boot
 umount -- MNT
 lvs vg0/root-backsnap
-lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs lvcreate lvremove blkid mount umount mountpoint findmnt dar)" 'the commands run'
+lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar)" 'the commands run'
 }
 
 @test "the stubs record each argument byte-exact, NUL-terminated, one record per call" {

@@ -25,7 +25,9 @@ teardown() {
 # Of the stubbed commands only the read-only queries ran.
 assert_only_queries_ran() {
   assert_equal "lvs --noheadings --separator '|' -o lv_name,origin vg0
-blkid -o value -s TYPE -- /dev/vg0/root" "$(stub_calls lvs lvcreate lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
+lvs --noheadings -o segtype vg0/root
+vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size vg0
+blkid -o value -s TYPE -- /dev/vg0/root" "$(stub_calls lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
 }
 
 # What a noop run must leave: only the queries ran, and nothing appeared anywhere.
@@ -113,7 +115,7 @@ EOF
   run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
     env BACKUP_GEN_PATH=/usr/bin:/bin TMPDIR=/tmp "${PUBLIC_DIR}/backup.sh" --noop
   refute_contains "${stderr}" 'need root'
-  assert_contains "${stderr}" 'WARNING: not installed here (a real run needs them): lvs lvcreate lvremove blkid'
+  assert_contains "${stderr}" 'WARNING: not installed here (a real run needs them): lvs vgs lvcreate lvchange lvremove blkid'
   assert_has_line "${output}" '# (lvs is not installed here; skipped)'
   assert_has_line "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
   assert_has_line "${output}" 'mount -t auto -o ro -- /dev/vg0/root-backsnap /tmp/backup-gen.XXXXXXXXXX'

@@ -28,8 +28,8 @@ line_number() {
 findmnt -rn -o TARGET -S /dev/vg0/root-backsnap
 lvs vg0/root-backsnap
 lvremove --force vg0/root-backsnap
-blkid -o value -s TYPE -- /dev/vg0/root
-lvcreate --snapshot --name root-backsnap --size 2G vg0/root" "$(stub_calls lvs lvcreate lvremove blkid findmnt umount | head -n 6)" 'the first commands'
+lvs --noheadings -o segtype vg0/root
+blkid -o value -s TYPE -- /dev/vg0/root" "$(stub_calls lvs lvcreate lvremove blkid findmnt umount | head -n 6)" 'the first commands'
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
   assert_host_clean
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileProfile } from '../../src/compile.js';
-import { buildPlan, darOptionsFor } from '../../src/plan/build.js';
+import { buildPlan, darOptionsFor, sizeInBytes } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { DarSettings } from '../../src/profile/profile.js';
 import { VERSION } from '../../src/version.js';
@@ -19,7 +19,7 @@ function planOf(lines: string[], profileName = 'p.ini'): Plan {
 const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
 const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'flock', 'dar'];
-const LVM_COMMANDS = ['lvs', 'lvcreate', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'readlink', 'tr', 'cat'];
 
 const BACKUP = ['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-'];
 const LVM_MAIN = ['source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snapshot_size = 2G'];
@@ -191,5 +191,31 @@ describe('buildPlan', () => {
       lines: {},
     };
     expect(buildPlan(profile, 'x.ini', '9.9.9').generator).toEqual({ name: 'backup-gen', version: '9.9.9' });
+  });
+});
+
+describe('snapshot sizes for the free-space preflight', () => {
+  it.each([
+    ['2G', 2 * 1024 ** 3],
+    ['512', 512 * 1024 ** 2], // no unit: MiB, as lvcreate
+    ['512m', 512 * 1024 ** 2],
+    ['1.5T', 1.5 * 1024 ** 4],
+    ['100b', 100],
+    ['3s', 1536],
+    ['0.1k', 103], // rounded up to a whole byte
+    ['.5G', 512 * 1024 ** 2],
+    ['9E', 0], // past what bash arithmetic holds: no preflight
+  ])('%s is %d bytes', (size, bytes) => {
+    expect(sizeInBytes(size)).toBe(bytes);
+  });
+
+  it.each([
+    ['snapshot_size = 2G', ['--size', '2G'], 2 * 1024 ** 3],
+    ['snapshot_size = 20%ORIGIN', ['--extents', '20%ORIGIN'], 0],
+    ['no snapshot_size (a thin origin)', [], 0],
+  ])('%s: lvcreate gets %j, the preflight %d bytes', (line, sizeArguments, sizeBytes) => {
+    const keys = line.startsWith('snapshot_size') ? [line] : [];
+    const plan = compileProfile(['[backup]', 'target = /b', 'archive_prefix = h-', '[volume home]', 'volume_group = data', 'logical_volume = home', ...keys, ''].join('\n'), { profileName: 'p.ini' }).plan;
+    expect(plan?.sources[0]?.snapshot).toMatchObject({ sizeArguments, sizeBytes, section: 'volume home' });
   });
 });

@@ -90,7 +90,6 @@ describe('unknown sections and keys', () => {
     ['volume without a name', [...VALID, '[volume]'], [['BG010', 10, 'volume', undefined, 'a volume section needs a name: [volume NAME]']]],
     ['"Volume" in capitals', [...VALID, '[Volume home]'], [['BG010', 10, 'Volume home', undefined, 'did you mean "volume home"? ("volume" is lower-case)']]],
     ['misspelled key', [...BACKUP, 'source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snaphot_size = 2G'], [
-      ['BG012', 5, 'lvm', 'snapshot_size', 'missing required key (required when source_type = lvm)'],
       ['BG011', 9, 'lvm', 'snaphot_size', 'unknown key; [lvm] takes volume_group, logical_volume, snapshot_lv_name, snapshot_size, mount_options; did you mean "snapshot_size"?'],
     ]],
     ['misspelled boolean key', [...VALID, '[rsync]', 'enable = true'], [['BG011', 11, 'rsync', 'enable', 'did you mean "enabled"?']]],
@@ -120,10 +119,9 @@ describe('missing sections and keys', () => {
     ['[lvm] without its keys', [...BACKUP, 'source_type = lvm', '[lvm]', 'volume_group = data'], [
       ['BG012', 5, 'lvm', 'logical_volume', 'missing required key (required when source_type = lvm)'],
       ['BG012', 5, 'lvm', 'snapshot_lv_name', 'missing required key (required when source_type = lvm)'],
-      ['BG012', 5, 'lvm', 'snapshot_size', 'missing required key (required when source_type = lvm)'],
     ]],
     ['directory without source_root', [...BACKUP, 'source_type = directory'], [['BG012', 1, 'backup', 'source_root', 'missing required key (required when source_type = directory)']]],
-    ['volume without snapshot_size', [...BACKUP, ...volume('home', 'volume_group = data', 'logical_volume = home')], [['BG012', 4, 'volume home', 'snapshot_size', 'missing required key (required when source_type = lvm)']]],
+    ['volume without logical_volume', [...BACKUP, ...volume('home', 'volume_group = data', 'snapshot_size = 1G')], [['BG012', 4, 'volume home', 'logical_volume', 'missing required key (required when source_type = lvm)']]],
     ['directory volume without source_root', [...BACKUP, ...volume('srv', 'source_type = directory')], [['BG012', 4, 'volume srv', 'source_root', 'missing required key (required when source_type = directory)']]],
     ['mirror enabled without target_dir', [...VALID, '[rsync]', 'enabled = yes'], [['BG012', 10, 'rsync', 'target_dir', 'missing required key (required when enabled = true)']]],
     ['a key with a bad value is not also "missing"', [...BACKUP.slice(0, 2), 'archive_prefix = a/b', ...LVM_MAIN], [['BG027', 3, 'backup', 'archive_prefix', 'is not a usable file-name prefix']]],
@@ -202,10 +200,10 @@ describe('every problem at once', () => {
       'archive_prefix = host-', // 3
       'source_type = lvm', // 4
       'compresion = xz', // 5: BG011
-      '[lvm]', // 6: BG012 snapshot_size missing
+      '[lvm]', // 6: BG012 snapshot_lv_name missing
       'volume_group = data', // 7
       'logical_volume = root', // 8
-      'snapshot_lv_name = root-backsnap', // 9
+      'snapshot_size = 1G', // 9
       'logical_volume = other', // 10: BG005
       'mount_options = rw', // 11: BG028
       'garbage line', // 12: BG001

@@ -7,7 +7,7 @@
 # interpret or evaluate their arguments. Just enough behaviour for a run to go through:
 #   dar -c BASE ...  creates BASE.1.dar, as dar would (empty), if BASE's directory exists
 #   blkid            prints ${STUB_BLKID_TYPE:-ext4}
-#   lvs              prints nothing for a listing (no leftover snapshot); succeeds otherwise
+#   lvs, vgs         print nothing (no leftover snapshot, segment type and free space unknown)
 #   mount (not --bind)  creates inside the mount point each path listed, NUL-separated, in
 #                    STUB_LOG/bind-dirs (so the script finds a directory to bind-mount onto)
 #   umount MNT       empties MNT when it is a script's own mount directory (TMPDIR/backup-gen.*),
@@ -15,7 +15,7 @@
 #   mountpoint       fails ("not a mount point")
 #   others           succeed silently
 
-RECORDED_COMMANDS=(lvs lvcreate lvremove mount umount blkid findmnt mountpoint dar rsync)
+RECORDED_COMMANDS=(lvs vgs lvcreate lvchange lvremove mount umount blkid findmnt mountpoint dar rsync)
 
 # install_recording_stubs DIR: writes one stub per command into DIR.
 install_recording_stubs() {

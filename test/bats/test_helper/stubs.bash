@@ -35,6 +35,12 @@
 #   STUB_MATCH_<cmd>=WORD  The four above apply only to calls that have WORD as one whole argument.
 #   STUB_TIMES_<cmd>=K     ... and only to the first K such calls; later calls behave normally.
 #   STUB_BLKID_TYPE=T      What blkid says the filesystem is (default ext4; empty: none found).
+#   STUB_SEGTYPE=T         The origin's segment type (lvs -o segtype; default linear; thin: lvcreate
+#                          takes no size).
+#   STUB_VG_FREE=B, STUB_VG_SIZE=B   vgs: the VG's free and total bytes (extents of 4 MiB).
+#   STUB_LV_SIZE=B         lvs -o lv_size: the origin's size in bytes.
+#   STUB_SNAP_ATTR=A, STUB_SNAP_PERCENT=P, STUB_SNAP_SIZE=B   lvs -o lv_attr,snap_percent,lv_size of
+#                          the snapshot after dar (default swi-aos---, 1.00, 2 GiB).
 #   STUB_SNAPSHOT_TREE=DIR A snapshot mount shows a copy of DIR (so dar archives real files).
 #   STUB_DATE=TIME         date reports TIME (any date -d string) as now; calls with -d are real.
 #
@@ -54,7 +60,7 @@
 # Any other argument list makes a stub exit 3 with "unsupported arguments", so a change in what
 # the script runs shows up as a failing test instead of passing silently.
 
-STUB_COMMANDS=(lvs lvcreate lvremove mount umount blkid findmnt mountpoint sleep dar rsync date)
+STUB_COMMANDS=(lvs vgs lvcreate lvchange lvremove mount umount blkid findmnt mountpoint sleep dar rsync date)
 STUB_HELPER_DIR=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
 
 stubs_setup() {
