@@ -14,10 +14,7 @@ setup_file() {
 }
 
 setup() {
-  setup_run_environment
-  restore_full_backup
-  BEFORE=$(target_files)
-  DEPS_BEFORE=$(<"${MONTH_DIR}/backup_deps")
+  setup_from_full_backup
   export STUB_HANG_dar=20
   SCRIPT_PID='' DAR_PID=''
 }

@@ -174,3 +174,12 @@ prime_full_backup() {
 restore_full_backup() {
   cp -a -- "${BATS_FILE_TMPDIR}/target-with-full/." "${TARGET:?}/"
 }
+
+# setup_from_full_backup (setup): a run environment whose target holds prime_full_backup's FULL;
+# BEFORE and DEPS_BEFORE record it, for "unchanged" assertions.
+setup_from_full_backup() {
+  setup_run_environment
+  restore_full_backup
+  BEFORE=$(target_files)
+  DEPS_BEFORE=$(<"${MONTH_DIR}/backup_deps")
+}
