@@ -280,7 +280,9 @@ start_script() {
   RUNS=$((RUNS + 1))
   SCRIPT_BASE=${RESULT_DIR}/run-${RUNS}
   printf '\n$ %s %s &\n' "${script##*/}" "$*"
-  setsid "${script}" -l INFO --log-file "${SCRIPT_BASE}.script.log" "$@" >"${SCRIPT_BASE}.out" 2>"${SCRIPT_BASE}.err" &
+  # A job started with & by a shell without job control ignores SIGINT and SIGQUIT, and bash cannot
+  # trap a signal ignored on entry: env restores them, as for a job started from a terminal or cron.
+  setsid env --default-signal=INT,QUIT "${script}" -l INFO --log-file "${SCRIPT_BASE}.script.log" "$@" >"${SCRIPT_BASE}.out" 2>"${SCRIPT_BASE}.err" &
   SCRIPT_PID=$!
 }
 
@@ -374,6 +376,74 @@ check_no_leftovers() {
   shift
   check_eq "${when}: no snapshot LV, dm device, mount, temp dir or dar process left" '' "$(snapshot_traces)"
   check_eq "${when}: no partial archive or temporary file in the target" '' "$(partial_files "$@")"
+}
+
+# ---- after a run that failed ----
+# guest_state: what a run must leave as it found it: the VG's LVs (names, attributes, sizes), every dm
+# device (dmsetup ls), backup-gen mounts and temp dirs, dar processes.
+guest_state() {
+  lv_table | sed 's/^/lv: /'
+  dm_names | sed 's/^/dm device: /'
+  findmnt -rn -o TARGET,SOURCE | grep -E 'backsnap|/tmp/backup-gen\.' | sed 's/^/mount: /' || true
+  compgen -G '/tmp/backup-gen.*' | sed 's/^/temp dir: /' || true
+  pgrep -a -x dar | sed 's/^/process: /' || true
+}
+
+# chain_state SET: latest_successful and backup_deps, as one line each.
+chain_state() {
+  local file
+  for file in latest_successful backup_deps; do
+    printf '%s: %s\n' "${file}" "$(tr '\n' ' ' 2>/dev/null <"$1/${file}" || true)"
+  done
+}
+
+# orphan_archives DIR: slices under a final name (NAME.N.dar) that the backup_deps next to them does
+# not list: a half archive that looks whole.
+orphan_archives() {
+  local slice name
+  while IFS= read -r slice; do
+    name=${slice##*/}
+    name=${name%.*.dar}
+    if ! cut -d: -f1 -- "${slice%/*}/backup_deps" 2>/dev/null | grep -q -x -F -- "${name}"; then
+      printf 'orphan: %s\n' "${slice}"
+    fi
+  done < <(find "$1" -name '*.dar' ! -name '.*' 2>/dev/null | sort)
+}
+
+# check_failed_cleanly LABEL EXIT GUEST_BEFORE TARGET_BEFORE CHAIN_BEFORE SET: after a run that had
+# to fail: its exit status, and nothing left: no LV, dm device, mount, temp dir or dar process that was
+# not there before, no partial slice, no half archive under a final name, the chain not advanced and
+# the target holding what it held.
+check_failed_cleanly() {
+  local -r label=$1 expected=$2 guest_before=$3 target_before=$4 chain_before=$5 set=$6
+  local -r target=${set%/*}
+  check_eq "${label}: exit ${expected}" "${expected}" "${RUN_STATUS}"
+  check_eq "${label}: LVs, dm devices (dmsetup ls), mounts, temp dirs and dar processes as before the run" "${guest_before}" "$(guest_state)"
+  check_eq "${label}: no partial slice or temporary file in the target" '' "$(partial_files "${target}")"
+  check_eq "${label}: no archive under a final name that backup_deps does not list" '' "$(orphan_archives "${target}")"
+  check_eq "${label}: latest_successful and backup_deps unchanged" "${chain_before}" "$(chain_state "${set}")"
+  check_eq "${label}: the target holds what it held before" "${target_before}" "$(tree_content "${target}")"
+}
+
+# check_normal_run LABEL SET [EXIT [SCRIPT]]: a plain run (no fault) must publish an INC on the chain's
+# last archive and leave nothing behind. EXIT defaults to 0 (2 when the run has something to sweep).
+check_normal_run() {
+  local -r label=$1 set=$2 expected=${3:-0} script=${4:-${SCRIPT}}
+  local parent latest
+  parent=$(cat -- "${set}/latest_successful")
+  run_script "${script}"
+  check_eq "${label}: exit ${expected}" "${expected}" "${RUN_STATUS}"
+  latest=$(cat -- "${set}/latest_successful")
+  check_contains "${label}: an INC based on ${parent}" "${RUN_OUT}" "Based on parent: ${parent}"
+  check_eq "${label}: backup_deps ends with ${latest}:${parent}" "${latest}:${parent}" "$(tail -n 1 -- "${set}/backup_deps")"
+  check "${label}: dar -t accepts ${latest}" dar -t "${set}/${latest}" -Q
+  check_no_leftovers "${label}" "${set%/*}"
+  check_eq "${label}: no archive under a final name that backup_deps does not list" '' "$(orphan_archives "${set%/*}")"
+}
+
+# ran_command LOG WORD: whether the generated script's DEBUG log shows it ran (not queried) WORD.
+ran_command() {
+  grep -q -E -- "run: $2( |\$)" "$1"
 }
 
 # tree_state DIR: names, sizes and mtimes of everything below DIR, directories' too (to prove that

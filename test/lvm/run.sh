@@ -9,8 +9,8 @@
 #
 # Usage: bash test/lvm/run.sh [NN|NN-name ...]   (no argument: every scenario)
 # Environment: BGL_ACCEL=auto|kvm|tcg (default auto: try KVM briefly, then TCG),
-#   BGL_KEEP=1 (keep the work directory), BGL_TIMEOUT (whole guest run, seconds, default 1200),
-#   BGL_SCENARIO_TIMEOUT (per scenario, seconds, default 300), BGL_MEMORY (MiB, default 2048).
+#   BGL_KEEP=1 (keep the work directory), BGL_TIMEOUT (whole guest run, seconds, default 2400),
+#   BGL_SCENARIO_TIMEOUT (per scenario, seconds, default 600), BGL_MEMORY (MiB, default 2048).
 # Exit: 0 every scenario passed, 1 a scenario or the harness failed, 77 skipped (the reason is printed).
 set -Eeuo pipefail
 shopt -s nullglob
@@ -19,13 +19,13 @@ readonly SKIP_STATUS=77
 LVM_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd -- "${LVM_DIR}/../.." && pwd -P)
 readonly LVM_DIR REPO
-readonly PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static cpio kmod lvm2 xfsprogs e2fsprogs dar rsync)
+readonly PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static cpio kmod lvm2 thin-provisioning-tools xfsprogs e2fsprogs dar rsync)
 # The modules /init loads with insmod to reach the 9p root; everything else is modprobed in the guest.
 readonly INITRAMFS_MODULES=(virtio_pci 9p 9pnet_virtio)
 readonly KVM_PROBE_SECONDS=10
 readonly ACCEL=${BGL_ACCEL:-auto}
-readonly GUEST_TIMEOUT=${BGL_TIMEOUT:-1200}
-readonly SCENARIO_TIMEOUT=${BGL_SCENARIO_TIMEOUT:-300}
+readonly GUEST_TIMEOUT=${BGL_TIMEOUT:-2400}
+readonly SCENARIO_TIMEOUT=${BGL_SCENARIO_TIMEOUT:-600}
 readonly GUEST_MEMORY=${BGL_MEMORY:-2048}
 
 WORK=

@@ -75,8 +75,8 @@ main() {
   local scenario
   : >"${SHARE}/runner.log"
   prepare_devices
-  if ! modprobe -a dm-mod dm-snapshot loop ext4 xfs; then
-    log "modprobe failed: no device-mapper, loop, ext4 or xfs in the guest"
+  if ! modprobe -a dm-mod dm-snapshot dm-thin-pool loop ext4 xfs; then
+    log "modprobe failed: no device-mapper (snapshot, thin-pool), loop, ext4 or xfs in the guest"
   fi
   log "guest ready: kernel $(uname -r), $(nproc) CPUs"
   while IFS= read -r scenario; do
