@@ -295,7 +295,14 @@ take_lock() {
     die "cannot open lock file ${LOCK_FILE} ([backup] lock_file)"
   fi
   if ! flock --wait "${LOCK_WAIT_SECONDS}" "${LOCK_FD}"; then
-    IFS= read -r holder <"${LOCK_FILE}" || true
+    # The holder may be between truncating the file and writing its line: look again, briefly.
+    for _ in 1 2 3 4 5; do
+      IFS= read -r holder <"${LOCK_FILE}" || true
+      if [[ -n ${holder} ]]; then
+        break
+      fi
+      sleep 0.1
+    done
     log ERROR "another run of ${PROFILE_NAME} is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
     exit 75
   fi
@@ -498,7 +505,9 @@ check_dar_status() {
     0) return 0 ;;
     5) warn "dar could not read some files and did not save them (exit 5); the archive is complete otherwise" ;;
     11) warn "some files changed while dar saved them (exit 11); their saved state may be inconsistent" ;;
-    *) die "dar failed (exit $1: $(dar_exit_meaning "$1")); nothing was published" ;;
+    *)
+      die "dar failed (exit $1: $(dar_exit_meaning "$1")); nothing was published"
+      ;;
   esac
 }
 

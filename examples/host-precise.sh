@@ -40,7 +40,7 @@ readonly LOCK_FILE=/run/lock/backup-gen-host-precise.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt readlink tr cat rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt stat find tr cat rsync)
 # [rsync] enabled, host-precise.ini:18
 # [rsync] target_dir, host-precise.ini:19
 readonly MIRROR_TARGET_DIR=/mnt/nfs/backups/hostname
@@ -65,6 +65,10 @@ ARCHIVE_PARENT=
 MOUNTED=()
 MOUNT_DIRS=()
 SNAPSHOTS=()
+SNAPSHOTS_GIVEN_UP=()
+# The snapshot dar is reading, and its segment type: a failed dar first asks whether it overflowed.
+SNAPSHOT_IN_USE=
+SNAPSHOT_IN_USE_TYPE=
 UNPUBLISHED=()
 # What the last undo_all could not undo.
 KEPT=()
@@ -213,44 +217,58 @@ snapshot_exists() {
 }
 
 # What holds a device, for the error message when lvremove keeps failing: its mounts, the
-# processes that have it open, and the devices stacked on it.
+# processes that have it open, and the devices stacked on it. Matched by device number, since
+# without udev /dev/mapper/X and /dev/dm-N are different nodes of one device.
 describe_holders() {
   local -r device=$1
-  local mounts real link pid stacked='' processes=''
+  local mounts number link pid
+  local -a processes=() stacked=()
+  local -A seen=()
   mounts=$(findmnt -rn -o TARGET -S "${device}" 2>/dev/null | tr '\n' ' ') || true
-  real=$(readlink -f -- "${device}") || real=${device}
-  for link in /proc/[0-9]*/fd/*; do
-    if [[ $(readlink -- "${link}" 2>/dev/null) == "${real}" ]]; then
+  number=$(stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || number=''
+  if [[ -n ${number} ]]; then
+    while IFS= read -r link; do
       pid=${link#/proc/}
       pid=${pid%%/*}
-      processes+="pid ${pid} ($(cat -- "/proc/${pid}/comm" 2>/dev/null)) "
-    fi
-  done
-  for link in "/sys/class/block/${real##*/}/holders"/*; do
-    stacked+="${link##*/} "
-  done
-  printf 'mounted at: %s; held by: %s; devices on it: %s' "${mounts:-nowhere}" "${processes:-no process}" "${stacked:-none}"
+      if [[ -z ${seen[${pid}]:-} && $(stat -L -c '%Hr:%Lr' -- "${link}" 2>/dev/null) == "${number}" ]]; then
+        seen[${pid}]=1
+        processes+=("pid ${pid} ($(cat -- "/proc/${pid}/comm" 2>/dev/null))")
+      fi
+    done < <(find -L /proc/[0-9]*/fd -maxdepth 1 -type b 2>/dev/null)
+    for link in "/sys/dev/block/${number}/holders"/*; do
+      stacked+=("${link##*/}")
+    done
+  fi
+  printf 'mounted at: %s; held by: %s; devices on it: %s' "${mounts:-nowhere}" "${processes[*]:-no process}" "${stacked[*]:-none}"
 }
 
 # lvremove fails while udev or a scanner still has the device open: retry with back-off.
 remove_snapshot() {
   local -r snapshot=$1
-  local attempt delay=1
+  local attempt delay=1 attempts=5
   if ((!NOOP)) && ! snapshot_exists "${snapshot}"; then
     log DEBUG "snapshot ${snapshot} does not exist"
     return 0
   fi
-  for attempt in 1 2 3 4 5; do
+  # Already retried and reported in this run: the EXIT trap's teardown tries once more (a mount
+  # that held it may be gone by now), without waiting all over again.
+  if [[ " ${SNAPSHOTS_GIVEN_UP[*]} " == *" ${snapshot} "* ]]; then
+    attempts=1
+  fi
+  for ((attempt = 1; attempt <= attempts; attempt++)); do
     if run lvremove --force "${snapshot}"; then
       return 0
     fi
-    if ((attempt < 5)); then
-      log WARNING "lvremove ${snapshot} failed (attempt ${attempt} of 5); retrying in ${delay} s"
+    if ((attempt < attempts)); then
+      log WARNING "lvremove ${snapshot} failed (attempt ${attempt} of ${attempts}); retrying in ${delay} s"
       sleep "${delay}"
       delay=$((delay * 2))
     fi
   done
-  log ERROR "could not remove snapshot ${snapshot} ($(describe_holders "/dev/${snapshot}")); remove it by hand: lvremove ${snapshot}"
+  if ((attempts > 1)); then
+    log ERROR "could not remove snapshot ${snapshot} ($(describe_holders "/dev/${snapshot}")); remove it by hand: lvremove ${snapshot}"
+    SNAPSHOTS_GIVEN_UP+=("${snapshot}")
+  fi
   return 1
 }
 
@@ -349,7 +367,14 @@ take_lock() {
     die "cannot open lock file ${LOCK_FILE} ([backup] lock_file)"
   fi
   if ! flock --wait "${LOCK_WAIT_SECONDS}" "${LOCK_FD}"; then
-    IFS= read -r holder <"${LOCK_FILE}" || true
+    # The holder may be between truncating the file and writing its line: look again, briefly.
+    for _ in 1 2 3 4 5; do
+      IFS= read -r holder <"${LOCK_FILE}" || true
+      if [[ -n ${holder} ]]; then
+        break
+      fi
+      sleep 0.1
+    done
     log ERROR "another run of ${PROFILE_NAME} is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
     exit 75
   fi
@@ -579,7 +604,7 @@ check_snapshot_intact() {
   read -r attr percent size <<<"${report}"
   used=${percent%%.*}
   if [[ ${attr:4:1} == I ]] || ((${used:-0} >= 100)); then
-    die "snapshot ${snapshot} overflowed during the backup (LVM invalidated it): what dar read is not consistent, so the archive was not published; give it more room, e.g. snapshot_size = $(((${size:-0} * 2 + 1048575) / 1048576))M"
+    die "snapshot ${snapshot} overflowed during the backup (LVM invalidated it): what dar read is not consistent, so the archive was not published; it had $(((${size:-0} + 1048575) / 1048576)) MiB for the writes made while dar ran: give it several times that, e.g. snapshot_size = $(((${size:-0} * 4 + 1048575) / 1048576))M"
   fi
   log INFO "snapshot ${snapshot} held: ${percent:-0}% of its space used"
 }
@@ -597,8 +622,12 @@ make_mount_dir() {
 
 mount_snapshot() {
   local -r device=$1 mount_point=$2 type=$3 options=$4
+  local status=0
   MOUNTED+=("${mount_point}")
-  run mount -t "${type}" -o "${options}" -- "${device}" "${mount_point}"
+  run mount -t "${type}" -o "${options}" -- "${device}" "${mount_point}" || status=$?
+  if ((status != 0)); then
+    die "cannot mount snapshot ${device} (${type}, -o ${options}) on ${mount_point}: mount exit ${status}; see its message above"
+  fi
 }
 
 # [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive,
@@ -710,7 +739,13 @@ check_dar_status() {
     0) return 0 ;;
     5) warn "dar could not read some files and did not save them (exit 5); the archive is complete otherwise" ;;
     11) warn "some files changed while dar saved them (exit 11); their saved state may be inconsistent" ;;
-    *) die "dar failed (exit $1: $(dar_exit_meaning "$1")); nothing was published" ;;
+    *)
+      # An overflowed snapshot makes dar fail on read errors: name that cause, not just the symptom.
+      if [[ -n ${SNAPSHOT_IN_USE} ]]; then
+        check_snapshot_intact "${SNAPSHOT_IN_USE}" "${SNAPSHOT_IN_USE_TYPE}"
+      fi
+      die "dar failed (exit $1: $(dar_exit_meaning "$1")); nothing was published"
+      ;;
   esac
 }
 
@@ -853,7 +888,10 @@ backup_main() {
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done
+  SNAPSHOT_IN_USE=${volume_group}/${snapshot}
+  SNAPSHOT_IN_USE_TYPE=${segment_type}
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}"
+  SNAPSHOT_IN_USE=
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   release_sources
   publish_archive

@@ -10,7 +10,7 @@ export function defaultLockFile(profileName: string): string {
   const stem = profileName.replace(/\.ini$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]/, '_');
   return `/run/lock/backup-gen-${stem}.lock`;
 }
-const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'readlink', 'tr', 'cat'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'stat', 'find', 'tr', 'cat'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
   const sources = profile.sources.map((source) => planSource(source, profile.dar, profileName));

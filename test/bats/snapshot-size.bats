@@ -75,7 +75,7 @@ lvchange --activate y --ignoreactivationskip vg0/root-backsnap' "$(stub_calls lv
 @test "a snapshot LVM invalidated during dar fails the run, publishes nothing and suggests a size" {
   export STUB_SNAP_ATTR=swi-Ios--- STUB_SNAP_PERCENT=100.00 STUB_SNAP_SIZE=$((2048 * 1048576))
   run -1 --separate-stderr "${SCRIPT}"
-  assert_contains "${stderr}" 'ERROR: snapshot vg0/root-backsnap overflowed during the backup (LVM invalidated it): what dar read is not consistent, so the archive was not published; give it more room, e.g. snapshot_size = 4096M'
+  assert_contains "${stderr}" 'ERROR: snapshot vg0/root-backsnap overflowed during the backup (LVM invalidated it): what dar read is not consistent, so the archive was not published; it had 2048 MiB for the writes made while dar ran: give it several times that, e.g. snapshot_size = 8192M'
   assert_host_clean
   assert_no_archive
   assert_latest_successful ''
