@@ -176,8 +176,10 @@ select_scenarios() {
 write_boot_env() {
   local -r share=$1
   {
-    printf 'BGL_RUNNER=%q\n' "${LVM_DIR}/guest/runner.sh"
-    printf 'BGL_LVM_DIR=%q\n' "${LVM_DIR}"
+    # The guest sees the repository as its own share at /run/bgl-repo: its path on the host may be
+    # under /tmp, which the guest covers with a tmpfs (CI clones anywhere).
+    printf 'BGL_RUNNER=%q\n' "/run/bgl-repo/${LVM_DIR#"${REPO}"/}/guest/runner.sh"
+    printf 'BGL_LVM_DIR=%q\n' "/run/bgl-repo/${LVM_DIR#"${REPO}"/}"
     printf 'BGL_SCENARIO_TIMEOUT=%q\n' "${SCENARIO_TIMEOUT}"
   } >"${share}/boot.env"
 }
@@ -197,6 +199,7 @@ start_guest() {
     -kernel "${kernel}" -initrd "${initrd}" -append 'console=ttyS0 panic=-1 loglevel=4 mitigations=off' \
     -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
     -virtfs "local,path=${share},mount_tag=share,security_model=passthrough,multidevs=remap" \
+    -virtfs "local,path=${REPO},mount_tag=repo,security_model=passthrough,readonly=on,multidevs=remap" \
     </dev/null >"${WORK}/qemu.log" 2>&1 &
   QEMU_PID=$!
 }
