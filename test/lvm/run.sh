@@ -19,7 +19,7 @@ readonly SKIP_STATUS=77
 LVM_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd -- "${LVM_DIR}/../.." && pwd -P)
 readonly LVM_DIR REPO
-readonly PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static cpio kmod lvm2 thin-provisioning-tools xfsprogs e2fsprogs dar rsync)
+readonly PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static cpio kmod lvm2 thin-provisioning-tools xfsprogs e2fsprogs attr acl dar rsync)
 # The modules /init loads with insmod to reach the 9p root; everything else is modprobed in the guest.
 readonly INITRAMFS_MODULES=(virtio_pci 9p 9pnet_virtio)
 readonly KVM_PROBE_SECONDS=10
@@ -352,7 +352,8 @@ main() {
   mkdir -p -- "${results}"
   build_cli
   compile_profiles "${share}/scripts"
-  printf '%s\n' "${scenarios[@]}" >"${share}/scenarios.list"
+  # As the guest sees them: the repository is its /run/bgl-repo.
+  printf '%s\n' "${scenarios[@]/#"${REPO}"//run/bgl-repo}" >"${share}/scenarios.list"
   write_boot_env "${share}"
   build_initramfs "${kernel_version}" "${initrd}"
   say "kernel ${kernel_version}; ${#scenarios[@]} scenario(s); work directory ${WORK}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 01: an ext4 root-like LV (with /boot bind-mounted in) and an XFS LV in one profile, written to while
 # the backups run: FULL, changes, INC; the chain restored with dar must equal what dar read from the
-# snapshots (content, mode, owner, mtime, symlinks, hard links). Then the mount options themselves:
+# snapshots (content, mode, owner, mtime, symlinks, hard links, a user xattr and an ACL, which dar
+# keeps as extended attributes). Then the mount options themselves:
 # which ones real ext4 and XFS snapshots need, on a writable and on a read-only snapshot LV.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "${BGL_LVM_DIR}/lib.sh"
@@ -69,6 +70,12 @@ populate "${ROOT}"
 mkdir -p -- "${ROOT}/boot"
 populate "${DATA}"
 populate_boot /boot
+for origin in "${ROOT}" "${DATA}"; do
+  printf 'extended attributes\n' >"${origin}/with-xattr"
+  setfattr -n user.bgl -v 'kept by dar' -- "${origin}/with-xattr"
+  mkdir -p -- "${origin}/with-acl"
+  setfacl -m u:nobody:rx -- "${origin}/with-acl"
+done
 mkdir -p -- "${TARGET}" "${MIRROR}"
 export BACKUP_GEN_PATH=${WRAPPED_PATH} BGL_DAR_SPY_DIR=${SPY}
 export BGL_DAR_TOUCH="${ROOT}/written-while-dar-ran ${DATA}/written-while-dar-ran"
@@ -119,6 +126,12 @@ for volume in main data; do
   check_eq "${volume}: a name hard-linked, after the FULL, to a file whose only other change was chmod is restored by FULL+INC" \
     "$(grep -E -- "${HARDLINK_AFTER_CHMOD}" "${SPY}/$([[ ${volume} == main ]] && echo "${main_inc}" || echo "${data_inc}").manifest")" \
     "$(bash "${MANIFEST}" "${W}/restore/${volume}" | grep -E -- "${HARDLINK_AFTER_CHMOD}")"
+done
+for volume in main data; do
+  origin=${ROOT}
+  [[ ${volume} == data ]] && origin=${DATA}
+  check_eq "${volume}: the user xattr is restored by FULL+INC" 'kept by dar' "$(getfattr --only-values -n user.bgl -- "${W}/restore/${volume}/with-xattr" 2>&1)"
+  check_eq "${volume}: the ACL is restored by FULL+INC" "$(getfacl -cp -- "${origin}/with-acl" 2>&1)" "$(getfacl -cp -- "${W}/restore/${volume}/with-acl" 2>&1)"
 done
 check "the /boot content is in the root archive chain" cmp -- /boot/vmlinuz-bgl "${W}/restore/main/boot/vmlinuz-bgl"
 check "/boot's INC changes are restored" cmp -- /boot/initrd.img-bgl "${W}/restore/main/boot/initrd.img-bgl"
