@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 01: an ext4 root-like LV (with /boot bind-mounted in) and an XFS LV in one profile, written to while
 # the backups run: FULL, changes, INC; the chain restored with dar must equal what dar read from the
-# snapshots (content, mode, owner, mtime, symlinks, hard links, a user xattr and an ACL, which dar
+# snapshots (content, mode, owner, mtime, symlinks, hard links, an xattr and an ACL, which dar
 # keeps as extended attributes). Then the mount options themselves:
 # which ones real ext4 and XFS snapshots need, on a writable and on a read-only snapshot LV.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
@@ -71,8 +71,9 @@ mkdir -p -- "${ROOT}/boot"
 populate "${DATA}"
 populate_boot /boot
 for origin in "${ROOT}" "${DATA}"; do
+  # trusted.*: the restore goes to tmpfs, which takes no user.* xattrs before Linux 6.6
   printf 'extended attributes\n' >"${origin}/with-xattr"
-  setfattr -n user.bgl -v 'kept by dar' -- "${origin}/with-xattr"
+  setfattr -n trusted.bgl -v 'kept by dar' -- "${origin}/with-xattr"
   mkdir -p -- "${origin}/with-acl"
   setfacl -m u:nobody:rx -- "${origin}/with-acl"
 done
@@ -130,7 +131,7 @@ done
 for volume in main data; do
   origin=${ROOT}
   [[ ${volume} == data ]] && origin=${DATA}
-  check_eq "${volume}: the user xattr is restored by FULL+INC" 'kept by dar' "$(getfattr --only-values -n user.bgl -- "${W}/restore/${volume}/with-xattr" 2>&1)"
+  check_eq "${volume}: the trusted xattr is restored by FULL+INC" 'kept by dar' "$(getfattr --only-values -n trusted.bgl -- "${W}/restore/${volume}/with-xattr" 2>&1)"
   check_eq "${volume}: the ACL is restored by FULL+INC" "$(getfacl -cp -- "${origin}/with-acl" 2>&1)" "$(getfacl -cp -- "${W}/restore/${volume}/with-acl" 2>&1)"
 done
 check "the /boot content is in the root archive chain" cmp -- /boot/vmlinuz-bgl "${W}/restore/main/boot/vmlinuz-bgl"
