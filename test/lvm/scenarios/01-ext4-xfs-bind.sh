@@ -131,7 +131,7 @@ done
 for volume in main data; do
   origin=${ROOT}
   [[ ${volume} == data ]] && origin=${DATA}
-  check_eq "${volume}: the trusted xattr is restored by FULL+INC" 'kept by dar' "$(getfattr --only-values -n trusted.bgl -- "${W}/restore/${volume}/with-xattr" 2>&1)"
+  check_eq "${volume}: the trusted xattr is restored by FULL+INC" 'kept by dar' "$(getfattr --absolute-names --only-values -n trusted.bgl -- "${W}/restore/${volume}/with-xattr" 2>&1)"
   check_eq "${volume}: the ACL is restored by FULL+INC" "$(getfacl -cp -- "${origin}/with-acl" 2>&1)" "$(getfacl -cp -- "${W}/restore/${volume}/with-acl" 2>&1)"
 done
 check "the /boot content is in the root archive chain" cmp -- /boot/vmlinuz-bgl "${W}/restore/main/boot/vmlinuz-bgl"
