@@ -32,7 +32,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,
-    provenance: Object.fromEntries(Object.keys(profile.lines).map((key, i) => [key, provenanceLines(profile.lines, profileName)[i] as string])),
+    provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
     requiredCommands: [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : []), ...(mirror === undefined ? [] : ['rsync'])],
     needsRoot: needsLvm,
   };
@@ -95,12 +95,15 @@ export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar:
   return options;
 }
 
-/** "[section] key, FILE:LINE" for each recorded key (keys are "section key"), optionally of one section. */
+/** "[section] key, FILE:LINE" for a recorded key ("section key"). */
+function provenanceLine(key: string, line: number, profileName: string): string {
+  const space = key.lastIndexOf(' ');
+  return `[${key.slice(0, space)}] ${key.slice(space + 1)}, ${profileName}:${line}`;
+}
+
+/** provenanceLine for each recorded key, optionally of one section only. */
 function provenanceLines(lines: Record<string, number>, profileName: string, section?: string): string[] {
   return Object.entries(lines)
     .filter(([key]) => section === undefined || key.startsWith(`${section} `))
-    .map(([key, line]) => {
-      const space = key.lastIndexOf(' ');
-      return `[${key.slice(0, space)}] ${key.slice(space + 1)}, ${profileName}:${line}`;
-    });
+    .map(([key, line]) => provenanceLine(key, line, profileName));
 }
