@@ -40,7 +40,7 @@ readonly LOCK_FILE=/run/lock/backup-gen-host-precise.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cp rm rmdir touch sleep flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt stat find tr cat rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt stat find tr cat rsync)
 # [rsync] enabled, host-precise.ini:18
 # [rsync] target_dir, host-precise.ini:19
 readonly MIRROR_TARGET_DIR=/mnt/nfs/backups/hostname
@@ -57,6 +57,10 @@ SIGNAL_STATUS=0
 CHILD_PID=
 CHILD_STATUS=0
 MOUNT_DIR=
+# The one "now" of the run (set_run_time), and what it names.
+RUN_EPOCH=
+RUN_MONTH=
+RUN_STAMP=
 ARCHIVE_DIR=
 ARCHIVE_NAME=
 ARCHIVE_KIND=
@@ -70,6 +74,9 @@ SNAPSHOTS_GIVEN_UP=()
 SNAPSHOT_IN_USE=
 SNAPSHOT_IN_USE_TYPE=
 UNPUBLISHED=()
+TEMPORARY_FILES=()
+# A signal that came while an archive was being published (publish_archive acts on it after).
+DEFERRED_SIGNAL=
 # What the last undo_all could not undo.
 KEPT=()
 
@@ -189,6 +196,11 @@ remove_unpublished() {
   fi
 }
 
+# A bookkeeping file that was being written when the run failed.
+remove_temporary_file() {
+  run rm -f -- "$1"
+}
+
 # util-linux umount exits 32 for "not mounted" as well as for real failures: ask mountpoint which.
 unmount() {
   local -r mount_point=$1
@@ -306,6 +318,8 @@ teardown() {
   stop_child
   undo_all remove_unpublished "${UNPUBLISHED[@]}" || failed=1
   UNPUBLISHED=("${KEPT[@]}")
+  undo_all remove_temporary_file "${TEMPORARY_FILES[@]}" || failed=1
+  TEMPORARY_FILES=("${KEPT[@]}")
   release_sources || failed=1
   return "${failed}"
 }
@@ -346,11 +360,15 @@ on_exit() {
   exit "${status}"
 }
 
-install_traps() {
-  trap 'on_exit' EXIT
+install_signal_traps() {
   trap 'on_signal 129 SIGHUP' HUP
   trap 'on_signal 130 SIGINT' INT
   trap 'on_signal 143 SIGTERM' TERM
+}
+
+install_traps() {
+  trap 'on_exit' EXIT
+  install_signal_traps
   trap 'on_error "${LINENO}" "$?"' ERR
 }
 
@@ -645,6 +663,21 @@ bind_mount_into() {
 # SET_ROOT/YYYY-MM/ holds one month: PREFIX<YYYY-MM-DDTHHMM>-FULL|-INC.N.dar slices, latest_successful
 # (the last good archive's name) and backup_deps ("child:parent" lines, "name:" for a FULL).
 # latest_successful is the commit point: it moves only after the archive is complete and published.
+# A target another profile also writes to holds other prefixes' archives too: every function below
+# looks only at names of its own prefix, so each prefix keeps its own chain.
+
+# The one "now" of a run: it names every month directory and archive, so a run that starts at
+# 23:59:59 on the 31st cannot put an April name into the March directory.
+set_run_time() {
+  RUN_EPOCH=$(date +%s)
+  printf -v RUN_MONTH '%(%Y-%m)T' "${RUN_EPOCH}"
+  printf -v RUN_STAMP '%(%Y-%m-%dT%H%M)T' "${RUN_EPOCH}"
+}
+
+# own_archive NAME PREFIX: NAME is an archive name of this prefix (PREFIX<YYYY-MM-DDTHHMM>...).
+own_archive() {
+  [[ $1 == "$2"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9][0-9][0-9][.-]* ]]
+}
 
 read_latest_successful() {
   local -r dir=$1
@@ -655,13 +688,26 @@ read_latest_successful() {
   printf '%s\n' "${latest}"
 }
 
-# The FULL that starts the chain latest_successful belongs to (the last "name:" line of backup_deps).
+# recorded_archives DIR PREFIX: the names backup_deps records for this prefix, oldest first.
+recorded_archives() {
+  local -r dir=$1 prefix=$2
+  local line
+  if [[ -f ${dir}/backup_deps ]]; then
+    while IFS= read -r line; do
+      if own_archive "${line%%:*}" "${prefix}"; then
+        printf '%s\n' "${line%%:*}"
+      fi
+    done <"${dir}/backup_deps"
+  fi
+}
+
+# The FULL that starts this prefix's latest chain (its last "name:" line in backup_deps).
 chain_full() {
-  local -r dir=$1
+  local -r dir=$1 prefix=$2
   local line full=
   if [[ -f ${dir}/backup_deps ]]; then
     while IFS= read -r line; do
-      if [[ ${line} == *: ]]; then
+      if [[ ${line} == *: ]] && own_archive "${line%:}" "${prefix}"; then
         full=${line%:}
       fi
     done <"${dir}/backup_deps"
@@ -674,47 +720,110 @@ full_is_due() {
   return 1
 }
 
-# archive_name_taken DIR NAME: any slice, published or partial. Two runs in one minute never collide:
-# the second gets PREFIX<time>.2-KIND, which sorts after the first.
+# archive_name_taken DIR BASE KIND: BASE-KIND would not sort after what this minute already holds
+# (slices of BASE-FULL or BASE-INC, published or partial). Two runs in one minute never collide, and
+# sort in the order they ran, whatever their kinds: after BASE-FULL comes BASE-INC, after BASE-INC
+# comes BASE.2-FULL or BASE.2-INC.
 archive_name_taken() {
-  local -r dir=$1 name=$2
-  local -a slices=("${dir}/${name}".*.dar "${dir}/.${name}.partial".*.dar)
+  local -r dir=$1 base=$2 kind=$3
+  local kind_taken
+  local -a kinds=(INC) slices=()
+  if [[ ${kind} == FULL ]]; then
+    kinds=(FULL INC)
+  fi
+  for kind_taken in "${kinds[@]}"; do
+    slices+=("${dir}/${base}-${kind_taken}".*.dar "${dir}/.${base}-${kind_taken}.partial".*.dar)
+  done
   ((${#slices[@]} > 0))
+}
+
+# reference_problem DIR NAME: why archive NAME cannot be the reference of an INC, or nothing when it
+# can. dar -A reads only the catalogue, at the end of the last slice: every slice from .1.dar up must
+# be there without a gap (dar does not notice a missing middle one there), and dar must read it.
+reference_problem() {
+  local -r dir=$1 name=$2
+  local -a slices=("${dir}/${name}".*.dar)
+  local number status=0
+  if [[ ${name} == */* ]] || ((${#slices[@]} == 0)); then
+    printf 'it has no slice %s.1.dar there' "${name}"
+    return 0
+  fi
+  for ((number = 1; number <= ${#slices[@]}; number++)); do
+    if [[ ! -f ${dir}/${name}.${number}.dar ]]; then
+      printf 'its slice %s.%d.dar is missing' "${name}" "${number}"
+      return 0
+    fi
+  done
+  query dar -l "${dir}/${name}" -Q -g backup-gen-lists-nothing >/dev/null 2>&1 || status=$?
+  if ((status != 0)); then
+    printf 'dar cannot read its catalogue (dar -l exit %d: a damaged or missing last slice)' "${status}"
+  fi
+}
+
+# choose_reference DIR PREFIX: the archive an INC would be made against (this prefix's latest good
+# one), or nothing.
+choose_reference() {
+  local -r dir=$1 prefix=$2
+  local latest
+  latest=$(read_latest_successful "${dir}")
+  if [[ -n ${latest} ]] && ! own_archive "${latest}" "${prefix}"; then
+    log WARNING "${dir}/latest_successful names '${latest}', not an archive of prefix ${prefix}: another profile writes to this target; using this prefix's own last archive in backup_deps"
+    latest=$(recorded_archives "${dir}" "${prefix}" | tail -n 1)
+  fi
+  printf '%s\n' "${latest}"
 }
 
 # choose_archive SET_ROOT PREFIX: sets ARCHIVE_DIR, ARCHIVE_NAME, ARCHIVE_KIND and ARCHIVE_PARENT.
 choose_archive() {
   local -r set_root=$1 prefix=$2
-  local stamp latest suffix='' number=1
-  ARCHIVE_DIR=${set_root}/$(date +%Y-%m)
-  stamp=$(date +%Y-%m-%dT%H%M)
+  local latest problem base suffix='' number=1
+  ARCHIVE_DIR=${set_root}/${RUN_MONTH}
   ARCHIVE_KIND=FULL
   ARCHIVE_PARENT=
-  latest=$(read_latest_successful "${ARCHIVE_DIR}")
+  latest=$(choose_reference "${ARCHIVE_DIR}" "${prefix}")
   if [[ -z ${latest} ]]; then
     log INFO "no backup yet in ${ARCHIVE_DIR}: FULL"
-  elif [[ ${latest} == */* || ! -e ${ARCHIVE_DIR}/${latest}.1.dar ]]; then
-    warn "${ARCHIVE_DIR}/latest_successful names '${latest}', which has no ${latest}.1.dar there; starting a new chain with a FULL"
+  elif problem=$(reference_problem "${ARCHIVE_DIR}" "${latest}") && [[ -n ${problem} ]]; then
+    warn "the last good archive ${ARCHIVE_DIR}/${latest} cannot be the reference of an INC: ${problem}; STARTING A NEW CHAIN WITH A FULL (the old chain up to its last readable archive can still be restored)"
   elif full_is_due "${ARCHIVE_DIR}" "${prefix}"; then
     log INFO "full_every = ${FULL_EVERY}: a FULL is due"
   else
     ARCHIVE_KIND=INC
     ARCHIVE_PARENT=${latest}
   fi
-  while archive_name_taken "${ARCHIVE_DIR}" "${prefix}${stamp}${suffix}-${ARCHIVE_KIND}"; do
+  base=${prefix}${RUN_STAMP}
+  while archive_name_taken "${ARCHIVE_DIR}" "${base}${suffix}" "${ARCHIVE_KIND}"; do
     number=$((number + 1))
     suffix=.${number}
   done
-  ARCHIVE_NAME=${prefix}${stamp}${suffix}-${ARCHIVE_KIND}
+  ARCHIVE_NAME=${base}${suffix}-${ARCHIVE_KIND}
 }
 
-# Slices a killed run (SIGKILL, power loss) left under their temporary names.
-sweep_partial_archives() {
-  local -r dir=$1
-  local -a partials=("${dir}"/.*.partial.*.dar)
+# Slices of this prefix that a killed run (SIGKILL, power loss) left: under their temporary names,
+# or already renamed but never recorded in backup_deps (it was killed while publishing). Neither is
+# part of a chain; left alone, they would be mirrored and kept for ever.
+sweep_unfinished_archives() {
+  local -r dir=$1 prefix=$2
+  local slice base
+  local -a partials=("${dir}/.${prefix}"*.partial.*.dar) unrecorded=()
+  local -A recorded=()
   if ((${#partials[@]} > 0)); then
     warn "removing ${#partials[@]} unfinished slice(s) left in ${dir} by an earlier run that did not finish"
     run rm -f -- "${partials[@]}"
+  fi
+  while IFS= read -r base; do
+    recorded[${base}]=1
+  done < <(recorded_archives "${dir}" "${prefix}")
+  for slice in "${dir}/${prefix}"*.dar; do
+    base=${slice##*/}
+    base=${base%.*.dar}
+    if own_archive "${base}" "${prefix}" && [[ -z ${recorded[${base}]:-} ]]; then
+      unrecorded+=("${slice}")
+    fi
+  done
+  if ((${#unrecorded[@]} > 0)); then
+    warn "removing ${#unrecorded[@]} slice(s) in ${dir} that backup_deps does not record (an earlier run was killed while publishing them): ${unrecorded[*]##*/}"
+    run rm -f -- "${unrecorded[@]}"
   fi
 }
 
@@ -755,7 +864,7 @@ archive_tree() {
   shift 3
   local -a reference=()
   choose_archive "${set_root}" "${prefix}"
-  sweep_partial_archives "${ARCHIVE_DIR}"
+  sweep_unfinished_archives "${ARCHIVE_DIR}" "${prefix}"
   if [[ ${ARCHIVE_KIND} == FULL ]]; then
     say "Full backup: ${ARCHIVE_NAME}"
   else
@@ -769,51 +878,95 @@ archive_tree() {
   check_dar_status "${CHILD_STATUS}"
 }
 
+# ---- publishing: the commit of an archive ----
+# Slices under their final names, flushed to disk; then backup_deps and latest_successful, each
+# written in full to a temporary file, flushed, and renamed over the old one; latest_successful last,
+# as the commit point. HUP, INT and TERM wait until it is done: a signal in the middle would make
+# teardown remove an archive that latest_successful already names.
+
+defer_signals() {
+  DEFERRED_SIGNAL=
+  trap 'DEFERRED_SIGNAL="129 SIGHUP"' HUP
+  trap 'DEFERRED_SIGNAL="130 SIGINT"' INT
+  trap 'DEFERRED_SIGNAL="143 SIGTERM"' TERM
+}
+
+# resume_signals: the usual traps again; a signal that came meanwhile is acted on now.
+resume_signals() {
+  local status name
+  install_signal_traps
+  if [[ -n ${DEFERRED_SIGNAL} ]]; then
+    read -r status name <<<"${DEFERRED_SIGNAL}"
+    log WARNING "${name} came while ${ARCHIVE_NAME} was being published; it was published whole first"
+    on_signal "${status}" "${name}"
+  fi
+}
+
 # Highest slice first: NAME.1.dar appears last, so a name that has its .1.dar is whole.
 publish_slices() {
   local -r dir=$1 name=$2
-  local -a slices=("${dir}/.${name}.partial".*.dar)
+  local -a slices=("${dir}/.${name}.partial".*.dar) published=()
   local number
   if ((NOOP)); then
-    run mv -- "${dir}/.${name}.partial.1.dar" "${dir}/${name}.1.dar"
-    return 0
-  fi
-  if ((${#slices[@]} == 0)); then
+    slices=("${dir}/.${name}.partial.1.dar")
+  elif ((${#slices[@]} == 0)); then
     die "dar reported success but left no slice of ${name} in ${dir}"
   fi
   for ((number = ${#slices[@]}; number >= 1; number--)); do
     run mv -- "${dir}/.${name}.partial.${number}.dar" "${dir}/${name}.${number}.dar"
+    published+=("${dir}/${name}.${number}.dar")
   done
+  run sync -- "${published[@]}"
 }
 
-# write_line FILE LINE [append]: replaces FILE (or FILE plus LINE) through a temporary file and rename.
-write_line() {
-  local -r file=$1 line=$2 mode=${3:-replace}
+# stage_file FILE LINE append|replace: writes what FILE is to become (FILE plus LINE, or LINE) to
+# .FILE.tmp beside it and flushes it. A write error (a full disk) removes the temporary file and
+# fails the run before anything moved.
+stage_file() {
+  local -r file=$1 line=$2 mode=$3
   local -r temporary=${file%/*}/.${file##*/}.tmp
-  local operator='>'
-  if [[ ${mode} == append ]]; then
-    operator='>>'
-  fi
+  local status=0 operator='>'
   if ((NOOP)); then
+    [[ ${mode} == append ]] && operator='>>'
     printf '%s %s %s\n' "$(shell_quote printf '%s\n' "${line}")" "${operator}" "$(shell_quote "${file}")" >&3
     return 0
   fi
-  if [[ ${mode} == append && -f ${file} ]]; then
-    cp -- "${file}" "${temporary}"
-  else
-    : >"${temporary}"
+  TEMPORARY_FILES+=("${temporary}")
+  {
+    if [[ ${mode} == append && -f ${file} ]]; then
+      cat -- "${file}"
+    fi
+    printf '%s\n' "${line}"
+  } >"${temporary}" || status=$?
+  if ((status == 0)); then
+    sync -- "${temporary}" || status=$?
   fi
-  printf '%s\n' "${line}" >>"${temporary}"
-  mv -f -- "${temporary}" "${file}"
+  if ((status != 0)); then
+    die "cannot write ${temporary} (exit ${status}; is the file system full?): ${ARCHIVE_NAME} was not published and the chain did not move"
+  fi
 }
 
-# publish_archive: slices under their final names, then backup_deps, then latest_successful.
+commit_file() {
+  local -r file=$1
+  if ((!NOOP)); then
+    mv -f -- "${file%/*}/.${file##*/}.tmp" "${file}"
+  fi
+}
+
 publish_archive() {
+  local -r deps=${ARCHIVE_DIR}/backup_deps latest=${ARCHIVE_DIR}/latest_successful
+  defer_signals
   publish_slices "${ARCHIVE_DIR}" "${ARCHIVE_NAME}"
-  write_line "${ARCHIVE_DIR}/backup_deps" "${ARCHIVE_NAME}:${ARCHIVE_PARENT}" append
-  write_line "${ARCHIVE_DIR}/latest_successful" "${ARCHIVE_NAME}"
+  stage_file "${deps}" "${ARCHIVE_NAME}:${ARCHIVE_PARENT}" append
+  stage_file "${latest}" "${ARCHIVE_NAME}" replace
+  commit_file "${deps}"
+  commit_file "${latest}"
   unset 'UNPUBLISHED[-1]'
+  TEMPORARY_FILES=()
+  # The renames themselves reach the disk.
+  run sync -- "${ARCHIVE_DIR}"
   log INFO "published ${ARCHIVE_DIR}/${ARCHIVE_NAME}"
+  resume_signals
 }
 
 # ---- mirror: rsync -a, never --delete ----
@@ -904,6 +1057,7 @@ main() {
   check_environment
   take_lock
   install_traps
+  set_run_time
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
   backup_main
   copy_to_mirror

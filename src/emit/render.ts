@@ -55,7 +55,6 @@ function viewModel(plan: Plan, noopVariant: boolean) {
     fullEveryWeek: policy.every === 'week',
     fullEveryRuns: policy.every === 'runs',
     fullEveryDays: policy.every === 'days',
-    needsFullTime: policy.every === 'week' || policy.every === 'days',
     logFile: plan.logFile ?? '',
     provenance: {
       target: provenance('backup target', '[backup] target'),

@@ -3,7 +3,7 @@
 import type { DarSettings, Profile, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'flock', 'dar'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'flock', 'dar'];
 
 /** /run/lock is local and world-writable on Debian: one lock per profile, whoever runs it. */
 export function defaultLockFile(profileName: string): string {

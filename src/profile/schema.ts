@@ -85,7 +85,7 @@ export const SCHEMA: SectionSpec[] = [
         key: 'full_every',
         kind: v.fullEvery,
         default: 'month',
-        doc: 'When a FULL is made instead of an INC: "month" (the original: first run of each calendar month), "week" (also the first run of each ISO week), "N runs" (a FULL and then N-1 INCs), "N days" (when the chain\'s FULL is N days old). The first run of a month is always FULL: each month directory is a complete restore set.',
+        doc: 'When a FULL is made instead of an INC: "month" (the original: first run of each calendar month), "week" (also the first run of each ISO week), "N runs" (a FULL and then N-1 INCs), "N days" (when the chain\'s FULL was made N or more calendar days ago, whatever daylight saving time did). The first run of a month is always FULL: each month directory is a complete restore set.',
         original: false,
       },
       {

@@ -48,7 +48,7 @@ assert_refused_before_running() {
 }
 
 @test "-l ERROR hides the warnings but not the exit status" {
-  export STUB_EXIT_dar=5
+  export STUB_EXIT_dar=5 STUB_MATCH_dar=-c
   run -2 --separate-stderr "${SCRIPT}" -l ERROR
   assert_equal '' "${stderr}" stderr
 }

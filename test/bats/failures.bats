@@ -81,16 +81,16 @@ assert_snapshot_removed_after_creation() {
 }
 
 @test "dar failing after writing part of the archive removes the partial slice and publishes nothing" {
-  export STUB_EXIT_dar=2
+  export STUB_EXIT_dar=2 STUB_MATCH_dar=-c
   run -1 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" 'dar failed (exit 2: hardware problem or out of memory); nothing was published'
-  assert_equal 1 "$(stub_call_count dar)" 'dar calls'
+  assert_equal 1 "$(stub_calls dar | grep -c '^dar -c ')" 'dar -c calls'
   assert_snapshot_removed_after_creation
   assert_nothing_changed
 }
 
 @test "dar failing at once (exit 1, a syntax error) publishes nothing" {
-  export STUB_FAIL_dar=1
+  export STUB_FAIL_dar=1 STUB_MATCH_dar=-c
   run -1 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" 'dar failed (exit 1: syntax error on the command line)'
   assert_snapshot_removed_after_creation
@@ -127,7 +127,7 @@ umount -- MNT" "$(calls_with_mnt umount)" 'the umount calls'
 }
 
 @test "dar exit 5 (some files not saved) publishes the archive and exits 2 with a warning" {
-  export STUB_EXIT_dar=5
+  export STUB_EXIT_dar=5 STUB_MATCH_dar=-c
   run -2 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" 'WARNING: dar could not read some files and did not save them (exit 5)'
   assert_latest_successful "${PREFIX}${STAMP}-INC"
@@ -137,7 +137,7 @@ umount -- MNT" "$(calls_with_mnt umount)" 'the umount calls'
 }
 
 @test "dar exit 11 (files changed while saved) publishes the archive and exits 2 with a warning" {
-  export STUB_EXIT_dar=11
+  export STUB_EXIT_dar=11 STUB_MATCH_dar=-c
   run -2 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" 'WARNING: some files changed while dar saved them (exit 11)'
   assert_latest_successful "${PREFIX}${STAMP}-INC"

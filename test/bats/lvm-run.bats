@@ -35,7 +35,7 @@ lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs vgs lvcreate lvchange 
 
 @test "the stubs record each argument byte-exact, NUL-terminated, one record per call" {
   run -0 "${SCRIPT}"
-  { printf '%s\0' lvs --noheadings --separator '|' -o lv_name,origin vg0 && printf '\036\n'; } >"${BATS_TEST_TMPDIR}/expected"
+  { printf '%s\0' date +%s && printf '\036\n' && printf '%s\0' lvs --noheadings --separator '|' -o lv_name,origin vg0 && printf '\036\n'; } >"${BATS_TEST_TMPDIR}/expected"
   head -c "$(wc -c <"${BATS_TEST_TMPDIR}/expected")" "${STUB_LOG}" >"${BATS_TEST_TMPDIR}/actual"
   cmp -- "${BATS_TEST_TMPDIR}/expected" "${BATS_TEST_TMPDIR}/actual"
 }

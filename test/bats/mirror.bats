@@ -46,7 +46,7 @@ rsync -a -v '--exclude=.*.partial.*' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvr
 @test "with even_if_backup_failed a failed backup still mirrors what the target holds" {
   run -0 "${ALWAYS_SCRIPT}"
   rm -rf -- "${MIRROR:?}"/*
-  export STUB_EXIT_dar=2
+  export STUB_EXIT_dar=2 STUB_MATCH_dar=-c
   run -1 --separate-stderr "${ALWAYS_SCRIPT}"
   assert_contains "${stderr}" 'WARNING: the backup failed; copying to the mirror anyway (even_if_backup_failed)'
   assert_equal "$(target_files)" "$(mirror_files)" 'the files in the mirror'
@@ -54,7 +54,7 @@ rsync -a -v '--exclude=.*.partial.*' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvr
 }
 
 @test "with even_if_backup_failed a run stopped by a signal is not mirrored" {
-  export STUB_HANG_dar=20
+  export STUB_HANG_dar=20 STUB_MATCH_dar=-c
   start_script "${ALWAYS_SCRIPT}"
   local -r dar_pid=$(stub_wait_hanging dar)
   kill -TERM "${SCRIPT_PID}"

@@ -15,7 +15,7 @@ setup_file() {
 
 setup() {
   setup_from_full_backup
-  export STUB_HANG_dar=20
+  export STUB_HANG_dar=20 STUB_MATCH_dar=-c
   SCRIPT_PID='' DAR_PID=''
 }
 

@@ -156,7 +156,7 @@ describe.concurrent('plan', () => {
       target: '/b',
       fullPolicy: { every: 'month' },
       needsRoot: false,
-      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cp', 'rm', 'rmdir', 'touch', 'sleep', 'flock', 'dar'],
+      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'flock', 'dar'],
       sources: [
         {
           name: 'main',

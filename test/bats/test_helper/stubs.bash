@@ -56,7 +56,8 @@
 #   umount   `[--recursive] -- DIR`: 32 "not mounted", 32 "target is busy" while a mount sits
 #            below DIR; else the mounted content goes and the hidden content comes back.
 #   mountpoint `-q -- DIR` 0 or 32.   findmnt `-rn -o TARGET -S DEVICE` prints targets, 1 if none.
-#   sleep    returns at once.   dar, rsync, date: the real ones (date: see STUB_DATE).
+#   sleep    returns at once.   dar, rsync, mv, sync, date: the real ones (date: see STUB_DATE);
+#            mv and sync are not in STUB_COMMANDS: a test that injects into them installs them.
 # Any other argument list makes a stub exit 3 with "unsupported arguments", so a change in what
 # the script runs shows up as a failing test instead of passing silently.
 
