@@ -32,11 +32,11 @@ function report(path: string, result: CompileResult): number | undefined {
   return 1;
 }
 
-/** Written beside the destination, then renamed: a reader never sees half a script. */
-function writeAtomically(path: string, text: string): void {
+/** Written beside the destination, then renamed: a reader never sees half a file. mode: before the umask. */
+function writeAtomically(path: string, text: string, mode: number): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    const fd = openSync(temporary, 'w', 0o700);
+    const fd = openSync(temporary, 'w', mode);
     try {
       writeSync(fd, text);
       fsyncSync(fd);
@@ -55,7 +55,15 @@ function compileCommand(path: string, options: { output?: string; noop?: boolean
   const failed = report(path, result);
   if (failed !== undefined || result.script === undefined) return failed ?? 1;
   if (options.output === undefined) process.stdout.write(result.script);
-  else writeAtomically(options.output, result.script);
+  else writeAtomically(options.output, result.script, 0o700);
+  return 0;
+}
+
+/** A profile is not a program: -o writes it like any text file (0666 before the umask). */
+function initCommand(options: { output?: string }): number {
+  const text = renderExampleProfile();
+  if (options.output === undefined) process.stdout.write(text);
+  else writeAtomically(options.output, text, 0o666);
   return 0;
 }
 
@@ -79,6 +87,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('Compile an INI backup profile into a standalone bash script (LVM snapshots, dar, rsync).')
     .version(VERSION)
     .exitOverride()
+    // Options after a command name are that command's: `init -o FILE` is init's -o, not the
+    // compile path's, and `check X -o FILE` is a usage error instead of an ignored option.
+    .enablePositionalOptions()
     .allowExcessArguments(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .argument('[profile]', 'the profile to compile')
@@ -91,10 +102,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     });
   program.command('check').allowExcessArguments(false).description('validate a profile only').argument('<profile>').action((p: string) => setExitCode(checkCommand(p)));
   program.command('plan').allowExcessArguments(false).description('print the resolved plan (every default filled in) as JSON').argument('<profile>').action((p: string) => setExitCode(planCommand(p)));
-  program.command('init').allowExcessArguments(false).description('print a commented example profile').action(() => {
-    process.stdout.write(renderExampleProfile());
-    setExitCode(0);
-  });
+  program
+    .command('init')
+    .allowExcessArguments(false)
+    .description('print a commented example profile')
+    .option('-o, --output <file>', 'write the profile to FILE (atomically) instead of stdout')
+    .action((options: { output?: string }) => setExitCode(initCommand(options)));
   return program;
 }
 

@@ -71,6 +71,7 @@ describe.concurrent('exit codes and streams', () => {
     ['check without a profile', ['check'], /missing required argument 'profile'/],
     ['check of a missing file', ['check', 'nope.ini'], /cannot read profile nope\.ini: ENOENT/],
     ['plan of a missing file', ['plan', 'nope.ini'], /cannot read profile nope\.ini: ENOENT/],
+    ['-o after check (options after a command are that command\'s, never silently ignored)', ['check', EXAMPLE, '-o', 'x.sh'], /unknown option '-o'/],
   ])('2: %s', async (_name, args, stderr) => {
     const run = await runCliAsync(args);
     expect(run.status).toBe(2);
@@ -189,6 +190,27 @@ describe.concurrent('init', () => {
     const compiled = await runCliAsync(['init.ini'], { cwd: scratch });
     expect(compiled.status).toBe(0);
     expect(compiled.stdout).toMatch(/^#!\/usr\/bin\/env bash\n/);
+  });
+
+  it('-o FILE writes the profile to FILE atomically (not executable), prints nothing, and leaves no temporary file', async () => {
+    const directory = join(scratch, 'init-out');
+    mkdirSync(directory);
+    const target = join(directory, 'profile.ini');
+    writeFileSync(target, 'old profile\n', { mode: 0o600 });
+    const before = statSync(target);
+    const run = await runCliAsync(['init', '-o', target]);
+    expect(run).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(readFileSync(target, 'utf8')).toBe((await runCliAsync(['init'])).stdout);
+    const after = statSync(target);
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o111).toBe(0);
+    expect(readdirSync(directory)).toEqual(['profile.ini']);
+  });
+
+  it('2: init -o into a directory that does not exist', async () => {
+    const run = await runCliAsync(['init', '--output', join(scratch, 'missing-dir', 'profile.ini')]);
+    expect(run).toMatchObject({ status: 2, stdout: '' });
+    expect(run.stderr).toMatch(/^backup-gen: cannot write .*missing-dir\/profile\.ini: ENOENT\n$/);
   });
 
   it('documents every section', async () => {
