@@ -80,7 +80,7 @@ export const SCHEMA: SectionSpec[] = [
     keys: [
       ...setKeys(true),
       { key: 'target', kind: v.absolutePath, required: 'always', doc: 'Base directory of the backup sets (TARGET/YYYY-MM/...). Must exist when the script runs.', example: '/var/backups/dar', original: true },
-      { key: 'archive_prefix', kind: v.archivePrefix, required: 'always', doc: 'Start of every archive name, e.g. hostname-root-.', example: 'myhost-root-', original: true },
+      { key: 'archive_prefix', kind: v.archivePrefix, required: 'always', doc: 'Start of every archive name, e.g. myhost-. A [volume NAME] adds NAME and "-" to it (myhost-home-), so name the host here, not a volume.', example: 'myhost-', original: true },
       {
         key: 'full_every',
         kind: v.fullEvery,

@@ -213,6 +213,34 @@ describe.concurrent('init', () => {
     expect(run.stderr).toMatch(/^backup-gen: cannot write .*missing-dir\/profile\.ini: ENOENT\n$/);
   });
 
+  // What a user does to add a volume: uncomment [volume home] and the keys a snapshot needs.
+  const withVolumeHome = (profile: string) =>
+    profile
+      .split('\n\n')
+      .map((block) => {
+        if (!block.includes('\n; [volume home]\n')) return block;
+        const keep = new Set(['[volume home]', 'volume_group', 'logical_volume', 'snapshot_size']);
+        return block
+          .split('\n')
+          .map((line) => line.replace(/^; (\[volume home\]|(\w+) = .*)$/, (whole, rest: string, key?: string) => (keep.has(key ?? rest) ? rest : whole)))
+          .map((line) => line.replace(/^logical_volume = .*$/, 'logical_volume = home'))
+          .join('\n');
+      })
+      .join('\n\n');
+
+  it('its archive_prefix composes with a [volume NAME]: each source\'s archives are named after the host, then the volume', async () => {
+    const profile = withVolumeHome((await runCliAsync(['init'])).stdout);
+    for (const line of ['[volume home]', 'logical_volume = home', 'snapshot_size = 2G']) expect(profile).toContain(`\n${line}\n`);
+    writeFileSync(join(scratch, 'init-volume.ini'), profile);
+    const run = await runCliAsync(['plan', 'init-volume.ini'], { cwd: scratch });
+    expect(run.stderr).toBe('');
+    const plan = JSON.parse(run.stdout) as { sources: { name: string; archivePrefix: string }[] };
+    expect(plan.sources.map((s) => [s.name, s.archivePrefix])).toEqual([
+      ['main', 'myhost-'],
+      ['home', 'myhost-home-'],
+    ]);
+  });
+
   it('documents every section', async () => {
     const text = (await runCliAsync(['init'])).stdout;
     for (const section of ['[backup]', '[lvm]', '; [bindmounts]', '; [volume home]', '[dar]', '[rsync]']) expect(text).toContain(`\n${section}\n`);
