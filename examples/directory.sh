@@ -735,6 +735,9 @@ publish_archive() {
 # [backup] archive_prefix, directory.ini:6
 # [backup] excludes, directory.ini:7
 # [backup] full_every, directory.ini:8
+# [dar] compression, directory.ini:11
+# [dar] compression_level, directory.ini:12
+# [dar] slice_size, directory.ini:13
 backup_main() {
   local -r root=/srv/www set_root=/var/backups/www prefix=www-
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -zxz:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -P cache -P 'tmp uploads')

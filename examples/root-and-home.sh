@@ -1039,6 +1039,10 @@ mirror_after_failure() {
 # [lvm] snapshot_lv_name, root-and-home.ini:17
 # [lvm] snapshot_size, root-and-home.ini:18
 # [bindmounts] equals, root-and-home.ini:22
+# [dar] compression, root-and-home.ini:32
+# [dar] compression_level, root-and-home.ini:33
+# [dar] slice_size, root-and-home.ini:34
+# [dar] exclude_masks, root-and-home.ini:35
 backup_main() {
   local -r volume_group=vg0 origin=root snapshot=root-backsnap
   local -r set_root=/srv/backups/myhost prefix=myhost-
@@ -1076,6 +1080,10 @@ backup_main() {
 # [volume home] snapshot_size, root-and-home.ini:27
 # [volume home] mount_options, root-and-home.ini:28
 # [volume home] excludes, root-and-home.ini:29
+# [dar] compression, root-and-home.ini:32
+# [dar] compression_level, root-and-home.ini:33
+# [dar] slice_size, root-and-home.ini:34
+# [dar] exclude_masks, root-and-home.ini:35
 backup_home() {
   local -r volume_group=vg0 origin=home snapshot=home-backsnap
   local -r set_root=/srv/backups/myhost/home prefix=myhost-home-

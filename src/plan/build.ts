@@ -13,7 +13,9 @@ export function defaultLockFile(profileName: string): string {
 const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'stat', 'find', 'tr', 'cat'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
-  const sources = profile.sources.map((source) => planSource(source, profile.dar, profileName));
+  // [dar] shapes every source's dar options, so each source's provenance names its keys too.
+  const darProvenance = provenanceLines(profile.lines, profileName, 'dar');
+  const sources = profile.sources.map((source) => planSource(source, profile.dar, [...provenanceLines(source.lines, profileName), ...darProvenance]));
   const needsLvm = sources.some((s) => s.kind === 'lvm');
   const mirror: PlannedMirror | undefined =
     profile.rsync === undefined
@@ -38,7 +40,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
   };
 }
 
-function planSource(source: Source, dar: DarSettings, profileName: string): PlannedSource {
+function planSource(source: Source, dar: DarSettings, provenance: string[]): PlannedSource {
   const lvm = source.lvm;
   return {
     name: source.name,
@@ -61,7 +63,7 @@ function planSource(source: Source, dar: DarSettings, profileName: string): Plan
     setRoot: source.setRoot,
     archivePrefix: source.archivePrefix,
     darOptions: darOptionsFor(source, dar),
-    provenance: provenanceLines(source.lines, profileName),
+    provenance,
   };
 }
 

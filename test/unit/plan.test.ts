@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileProfile } from '../../src/compile.js';
+import { loadTemplates } from '../../src/emit/render.js';
 import { buildPlan, darOptionsFor, sizeInBytes } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { DarSettings } from '../../src/profile/profile.js';
 import { VERSION } from '../../src/version.js';
-import { EXAMPLES_DIRECTORY } from './fixtures/support.js';
+import { EXAMPLES_DIRECTORY, TEMPLATES_DIRECTORY } from './fixtures/support.js';
 
 function planOf(lines: string[], profileName = 'p.ini'): Plan {
   const result = compileProfile(`${lines.join('\n')}\n`, { profileName });
@@ -164,6 +165,20 @@ describe('provenance', () => {
       'dar compression': '[dar] compression, host.ini:11',
     });
     expect(plan.sources[0]?.provenance).toContain('[lvm] snapshot_size, host.ini:9');
+  });
+
+  // [dar] shapes every source's dar_options, so each source's provenance block names its keys.
+  it('every source names each [dar] key given, in the plan and above its function in the script', () => {
+    const lines = [...BACKUP, ...LVM_MAIN, '[volume home]', 'source_type = directory', 'source_root = /home', '[dar]', 'compression = xz', 'compression_level = 6', 'slice_size = 4G', 'min_compress_size = 100', 'no_compress = *.gz', 'exclude_masks = *~'];
+    const dar = ['compression, host.ini:14', 'compression_level, host.ini:15', 'slice_size, host.ini:16', 'min_compress_size, host.ini:17', 'no_compress, host.ini:18', 'exclude_masks, host.ini:19'].map((l) => `[dar] ${l}`);
+    const result = compileProfile(`${lines.join('\n')}\n`, { profileName: 'host.ini', templates: loadTemplates(TEMPLATES_DIRECTORY) });
+    expect(result.diagnostics).toEqual([]);
+    for (const source of result.plan?.sources ?? []) expect(source.provenance.filter((l) => l.startsWith('[dar] '))).toEqual(dar);
+    const script = result.script as string;
+    for (const name of ['main', 'home']) {
+      const block = script.slice(script.indexOf(`# ---- source ${name}:`), script.indexOf(`\nbackup_${name}() {`));
+      expect(block.split('\n').filter((l) => l.startsWith('# [dar] '))).toEqual(dar.map((l) => `# ${l}`));
+    }
   });
 
   it('is keyed by the canonical section name however the header was written', () => {
