@@ -4,7 +4,8 @@ import Handlebars from 'handlebars';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/plan.js';
-import { commentText, quote, quoteWords } from './quote.js';
+import { markLiteral, placeDirectives } from './directives.js';
+import { commentText, quote } from './quote.js';
 
 export interface Templates {
   script: string;
@@ -21,10 +22,13 @@ export function loadTemplates(directory: string): Templates {
   return { script: readFileSync(join(directory, 'script.hbs'), 'utf8'), partials };
 }
 
-/** The only helpers templates may use: each one quotes, or checks that nothing needs quoting. */
+/**
+ * The only helpers templates may use: each one quotes, or checks that nothing needs quoting. q and
+ * qwords mark a word shellcheck would note, for placeDirectives.
+ */
 export const TEMPLATE_HELPERS = {
-  q: (value: unknown) => quote(value === undefined || value === null ? '' : String(value)),
-  qwords: (values: unknown) => quoteWords((values as string[] | undefined) ?? []),
+  q: (value: unknown) => markLiteral(quote(value === undefined || value === null ? '' : String(value))),
+  qwords: (values: unknown) => ((values as string[] | undefined) ?? []).map((v) => markLiteral(quote(v))).join(' '),
   comment: (value: unknown) => commentText(String(value ?? '')),
   ident: (value: unknown) => {
     if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new Error(`bug: not a shell identifier: ${JSON.stringify(value)}`);
@@ -76,7 +80,8 @@ export function renderScript(plan: Plan, templates: Templates, noopVariant = fal
     handlebars.registerPartial(name, handlebars.compile(text, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: knownHelpers() }));
   }
   const template = handlebars.compile(templates.script, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: knownHelpers() });
-  return template(viewModel(plan, noopVariant));
+  if (JSON.stringify(plan).includes('\\u0000')) throw new Error('bug: a NUL in the plan');
+  return placeDirectives(template(viewModel(plan, noopVariant)));
 }
 
 function knownHelpers(): Record<string, boolean> {
