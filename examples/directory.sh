@@ -17,6 +17,9 @@
 set -Eeuo pipefail
 shopt -s nullglob
 umask 077
+# A closed stdout or stderr (a dropped ssh session, a dead "| logger") must not end the run halfway
+# through its teardown: with SIGPIPE ignored a write there fails, and every log write ignores that.
+trap '' PIPE
 # cron's PATH lacks /sbin, where the LVM tools live. BACKUP_GEN_PATH replaces this PATH.
 PATH=${BACKUP_GEN_PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
 export PATH
@@ -37,11 +40,11 @@ readonly FULL_EVERY_COUNT=14
 # [backup] log_file: none (default)
 readonly PROFILE_LOG_FILE=''
 # [backup] lock_file (default)
-readonly LOCK_FILE=/run/lock/backup-gen-directory.lock
+readonly LOCK_FILE=/var/backups/www/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=0
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync flock dar)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid flock dar)
 
 # ---- run state ----
 LOG_THRESHOLD=30
@@ -78,10 +81,10 @@ log() {
   local -r level=$1
   shift
   if ((LOG_LEVELS[${level}] >= LOG_THRESHOLD)); then
-    printf '%s: %s\n' "${level}" "$*" >&2
+    printf '%s: %s\n' "${level}" "$*" >&2 2>/dev/null || true
   fi
   if [[ -n ${LOG_FILE} ]] && ((!NOOP)); then
-    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" || true
+    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" 2>/dev/null || true
   fi
 }
 
@@ -98,9 +101,9 @@ die() {
 # say MESSAGE: what the run does, on stdout (a comment in noop mode, so the output stays pasteable).
 say() {
   if ((NOOP)); then
-    printf '# %s\n' "$*" >&3
+    printf '# %s\n' "$*" >&3 2>/dev/null || true
   else
-    printf '%s\n' "$*"
+    printf '%s\n' "$*" 2>/dev/null || true
   fi
   log DEBUG "$*"
 }
@@ -121,7 +124,8 @@ shell_quote() {
 }
 
 # In noop mode commands are printed on fd 3, a copy of stdout made by main, so that a command
-# run inside $(...) still shows.
+# run inside $(...) still shows. Every command is run with fd 9, the lock (take_lock), closed: a
+# process that outlives the run (a child of dar, a daemon a command restarted) never holds it.
 # run COMMAND...: runs a command that changes the host; in noop mode prints it instead.
 run() {
   if ((NOOP)); then
@@ -129,7 +133,7 @@ run() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@"
+  "$@" 9>&-
 }
 
 # query COMMAND...: runs a read-only command, in noop mode too, and says so there.
@@ -143,14 +147,15 @@ query() {
   fi
   log DEBUG "query: $(shell_quote "$@")"
   if ((!NOOP)); then
-    "$@"
+    "$@" 9>&-
     return
   fi
-  "$@" || printf '# (it failed with exit %d; a real run would stop here)\n' "$?" >&3
+  "$@" 9>&- || printf '# (it failed with exit %d; a real run would stop here)\n' "$?" >&3
 }
 
 # run_child COMMAND...: like run, for long commands (dar, rsync). It runs in the background so a
-# signal is handled at once, not when the command ends; its status goes to CHILD_STATUS.
+# signal is handled at once, not when the command ends, and in a process group of its own (setsid),
+# so that stop_child stops everything it started; its status goes to CHILD_STATUS.
 run_child() {
   CHILD_STATUS=0
   if ((NOOP)); then
@@ -158,7 +163,7 @@ run_child() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@" &
+  setsid "$@" 9>&- &
   CHILD_PID=$!
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
@@ -167,11 +172,14 @@ run_child() {
 # ---- teardown ----
 # Every step is idempotent: it runs after each source and again, for what is left, from the EXIT trap.
 
+# The child leads its own process group (run_child): the whole group is stopped, not only the
+# leader, and what is still there once the leader has gone is killed.
 stop_child() {
   if [[ -n ${CHILD_PID} ]] && kill -0 "${CHILD_PID}" 2>/dev/null; then
-    log WARNING "stopping ${CHILD_PID} before cleaning up"
-    kill -TERM "${CHILD_PID}" 2>/dev/null || true
+    log WARNING "stopping ${CHILD_PID} and its process group before cleaning up"
+    kill -TERM -- "-${CHILD_PID}" 2>/dev/null || true
     wait "${CHILD_PID}" 2>/dev/null || true
+    kill -KILL -- "-${CHILD_PID}" 2>/dev/null || true
   fi
   CHILD_PID=
 }
@@ -301,30 +309,54 @@ install_traps() {
 }
 
 # ---- lock against overlapping runs ----
-# flock: the kernel releases the lock when its holder dies, so it is never stale. Taken before the
-# traps are installed, so "already running" leaves with its own exit code and touches nothing.
+# flock: the kernel releases the lock when its holder dies, so it is never stale. The lock is held
+# on fd 9, which no command the script starts inherits (run, query, run_child close it). Taken
+# before the traps are installed, so "already running" leaves with its own exit code and touches
+# nothing. By default it lives in the target, what it protects: two profiles that write to one
+# target take turns, unrelated ones never wait for each other, and only who can write the target
+# can hold it.
+
+# open_lock_file: fd 9 on LOCK_FILE, refusing a symlink, anything but a regular file, and a file
+# another user owns (who could hold the lock for ever, or make this run write through a link).
+open_lock_file() {
+  local opened named owner type
+  if [[ -L ${LOCK_FILE} ]]; then
+    die "lock file ${LOCK_FILE} is a symbolic link; not following it: remove it, or set [backup] lock_file to a path only this user can write"
+  fi
+  if ! exec 9>>"${LOCK_FILE}"; then
+    die "cannot open lock file ${LOCK_FILE} ([backup] lock_file); is its directory there?"
+  fi
+  read -r opened owner type < <(stat -L -c '%d:%i %u %F' /dev/fd/9) || die "cannot read the status of lock file ${LOCK_FILE}"
+  named=$(stat -c '%d:%i' -- "${LOCK_FILE}") || named=
+  if [[ ${opened} != "${named}" || ${type} != regular* ]]; then
+    die "lock file ${LOCK_FILE} changed while it was opened, or is not a regular file; not using it"
+  fi
+  if [[ ${owner} != "${EUID}" ]]; then
+    die "lock file ${LOCK_FILE} belongs to uid ${owner}, not to this user (uid ${EUID}): that user could hold the lock for ever; remove it, or set [backup] lock_file to a path only this user can write"
+  fi
+}
+
 take_lock() {
   local holder=''
   if ((NOOP)); then
     printf '# a real run takes the lock %s first (not taken in noop mode)\n' "$(shell_quote "${LOCK_FILE}")" >&3
     return 0
   fi
-  if ! exec {LOCK_FD}>>"${LOCK_FILE}"; then
-    die "cannot open lock file ${LOCK_FILE} ([backup] lock_file)"
-  fi
-  if ! flock --wait "${LOCK_WAIT_SECONDS}" "${LOCK_FD}"; then
+  open_lock_file
+  if ! flock --wait "${LOCK_WAIT_SECONDS}" 9; then
     # The holder may be between truncating the file and writing its line: look again, briefly.
     for _ in 1 2 3 4 5; do
-      IFS= read -r holder <"${LOCK_FILE}" || true
+      IFS= read -r holder </dev/fd/9 || true
       if [[ -n ${holder} ]]; then
         break
       fi
       sleep 0.1
     done
-    log ERROR "another run of ${PROFILE_NAME} is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
+    log ERROR "another run is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
     exit 75
   fi
-  printf 'pid %d, started %(%Y-%m-%dT%H:%M:%S%z)T\n' "$$" -1 >"${LOCK_FILE}"
+  # Through the descriptor: the very file that is locked, whatever its name points to by now.
+  printf 'pid %d, profile %s, started %(%Y-%m-%dT%H:%M:%S%z)T\n' "$$" "${PROFILE_NAME}" -1 >/dev/fd/9
 }
 
 # ---- command line and environment ----

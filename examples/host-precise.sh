@@ -17,6 +17,9 @@
 set -Eeuo pipefail
 shopt -s nullglob
 umask 077
+# A closed stdout or stderr (a dropped ssh session, a dead "| logger") must not end the run halfway
+# through its teardown: with SIGPIPE ignored a write there fails, and every log write ignores that.
+trap '' PIPE
 # cron's PATH lacks /sbin, where the LVM tools live. BACKUP_GEN_PATH replaces this PATH.
 PATH=${BACKUP_GEN_PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
 export PATH
@@ -36,11 +39,11 @@ readonly FULL_EVERY=month
 # [backup] log_file: none (default)
 readonly PROFILE_LOG_FILE=''
 # [backup] lock_file (default)
-readonly LOCK_FILE=/run/lock/backup-gen-host-precise.lock
+readonly LOCK_FILE=/media/backups/dar/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt stat find tr cat rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr timeout rsync)
 # [rsync] enabled, host-precise.ini:18
 # [rsync] target_dir, host-precise.ini:19
 readonly MIRROR_TARGET_DIR=/mnt/nfs/backups/hostname
@@ -88,10 +91,10 @@ log() {
   local -r level=$1
   shift
   if ((LOG_LEVELS[${level}] >= LOG_THRESHOLD)); then
-    printf '%s: %s\n' "${level}" "$*" >&2
+    printf '%s: %s\n' "${level}" "$*" >&2 2>/dev/null || true
   fi
   if [[ -n ${LOG_FILE} ]] && ((!NOOP)); then
-    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" || true
+    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" 2>/dev/null || true
   fi
 }
 
@@ -108,9 +111,9 @@ die() {
 # say MESSAGE: what the run does, on stdout (a comment in noop mode, so the output stays pasteable).
 say() {
   if ((NOOP)); then
-    printf '# %s\n' "$*" >&3
+    printf '# %s\n' "$*" >&3 2>/dev/null || true
   else
-    printf '%s\n' "$*"
+    printf '%s\n' "$*" 2>/dev/null || true
   fi
   log DEBUG "$*"
 }
@@ -131,7 +134,8 @@ shell_quote() {
 }
 
 # In noop mode commands are printed on fd 3, a copy of stdout made by main, so that a command
-# run inside $(...) still shows.
+# run inside $(...) still shows. Every command is run with fd 9, the lock (take_lock), closed: a
+# process that outlives the run (a child of dar, a daemon a command restarted) never holds it.
 # run COMMAND...: runs a command that changes the host; in noop mode prints it instead.
 run() {
   if ((NOOP)); then
@@ -139,7 +143,7 @@ run() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@"
+  "$@" 9>&-
 }
 
 # query COMMAND...: runs a read-only command, in noop mode too, and says so there.
@@ -153,14 +157,15 @@ query() {
   fi
   log DEBUG "query: $(shell_quote "$@")"
   if ((!NOOP)); then
-    "$@"
+    "$@" 9>&-
     return
   fi
-  "$@" || printf '# (it failed with exit %d; a real run would stop here)\n' "$?" >&3
+  "$@" 9>&- || printf '# (it failed with exit %d; a real run would stop here)\n' "$?" >&3
 }
 
 # run_child COMMAND...: like run, for long commands (dar, rsync). It runs in the background so a
-# signal is handled at once, not when the command ends; its status goes to CHILD_STATUS.
+# signal is handled at once, not when the command ends, and in a process group of its own (setsid),
+# so that stop_child stops everything it started; its status goes to CHILD_STATUS.
 run_child() {
   CHILD_STATUS=0
   if ((NOOP)); then
@@ -168,7 +173,7 @@ run_child() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@" &
+  setsid "$@" 9>&- &
   CHILD_PID=$!
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
@@ -177,11 +182,14 @@ run_child() {
 # ---- teardown ----
 # Every step is idempotent: it runs after each source and again, for what is left, from the EXIT trap.
 
+# The child leads its own process group (run_child): the whole group is stopped, not only the
+# leader, and what is still there once the leader has gone is killed.
 stop_child() {
   if [[ -n ${CHILD_PID} ]] && kill -0 "${CHILD_PID}" 2>/dev/null; then
-    log WARNING "stopping ${CHILD_PID} before cleaning up"
-    kill -TERM "${CHILD_PID}" 2>/dev/null || true
+    log WARNING "stopping ${CHILD_PID} and its process group before cleaning up"
+    kill -TERM -- "-${CHILD_PID}" 2>/dev/null || true
     wait "${CHILD_PID}" 2>/dev/null || true
+    kill -KILL -- "-${CHILD_PID}" 2>/dev/null || true
   fi
   CHILD_PID=
 }
@@ -224,29 +232,49 @@ remove_mount_dir() {
   fi
 }
 
-snapshot_exists() {
-  lvs "$1" >/dev/null 2>&1
+# snapshot_state VG/LV: "present", "absent", or "unknown" when LVM cannot be asked (lvs failed: a
+# locked VG, a device scan error). An lvs that fails is never taken to mean "the snapshot is gone".
+snapshot_state() {
+  local -r snapshot=$1
+  local listing name origin
+  if lvs "${snapshot}" >/dev/null 2>&1; then
+    printf 'present\n'
+    return 0
+  fi
+  if ! listing=$(lvs --noheadings --separator '|' -o lv_name,origin "${snapshot%%/*}" 2>/dev/null); then
+    printf 'unknown\n'
+    return 0
+  fi
+  while IFS='|' read -r name origin; do
+    name=${name#"${name%%[![:space:]]*}"}
+    if [[ ${name} == "${snapshot#*/}" ]]; then
+      printf 'present\n'
+      return 0
+    fi
+  done <<<"${listing}"
+  printf 'absent\n'
 }
 
 # What holds a device, for the error message when lvremove keeps failing: its mounts, the
 # processes that have it open, and the devices stacked on it. Matched by device number, since
-# without udev /dev/mapper/X and /dev/dm-N are different nodes of one device.
+# without udev /dev/mapper/X and /dev/dm-N are different nodes of one device. Every look is bounded
+# (timeout): following a process's descriptor to a file on a hung NFS server waits for ever.
 describe_holders() {
   local -r device=$1
   local mounts number link pid
   local -a processes=() stacked=()
   local -A seen=()
-  mounts=$(findmnt -rn -o TARGET -S "${device}" 2>/dev/null | tr '\n' ' ') || true
-  number=$(stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || number=''
+  mounts=$(timeout 10 findmnt -rn -o TARGET -S "${device}" 2>/dev/null | tr '\n' ' ') || true
+  number=$(timeout 2 stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || number=''
   if [[ -n ${number} ]]; then
     while IFS= read -r link; do
       pid=${link#/proc/}
       pid=${pid%%/*}
-      if [[ -z ${seen[${pid}]:-} && $(stat -L -c '%Hr:%Lr' -- "${link}" 2>/dev/null) == "${number}" ]]; then
+      if [[ -z ${seen[${pid}]:-} && $(timeout 2 stat -L -c '%Hr:%Lr' -- "${link}" 2>/dev/null) == "${number}" ]]; then
         seen[${pid}]=1
         processes+=("pid ${pid} ($(cat -- "/proc/${pid}/comm" 2>/dev/null))")
       fi
-    done < <(find -L /proc/[0-9]*/fd -maxdepth 1 -type b 2>/dev/null)
+    done < <(timeout 10 find -L /proc/[0-9]*/fd -maxdepth 1 -type b 2>/dev/null)
     for link in "/sys/dev/block/${number}/holders"/*; do
       stacked+=("${link##*/}")
     done
@@ -257,10 +285,15 @@ describe_holders() {
 # lvremove fails while udev or a scanner still has the device open: retry with back-off.
 remove_snapshot() {
   local -r snapshot=$1
-  local attempt delay=1 attempts=5
-  if ((!NOOP)) && ! snapshot_exists "${snapshot}"; then
-    log DEBUG "snapshot ${snapshot} does not exist"
-    return 0
+  local attempt state delay=1 attempts=5
+  if ((!NOOP)); then
+    state=$(snapshot_state "${snapshot}")
+    if [[ ${state} == absent ]]; then
+      log DEBUG "snapshot ${snapshot} does not exist"
+      return 0
+    elif [[ ${state} == unknown ]]; then
+      log WARNING "cannot ask LVM whether snapshot ${snapshot} still exists (lvs failed); trying to remove it anyway"
+    fi
   fi
   # Already retried and reported in this run: the EXIT trap's teardown tries once more (a mount
   # that held it may be gone by now), without waiting all over again.
@@ -373,30 +406,54 @@ install_traps() {
 }
 
 # ---- lock against overlapping runs ----
-# flock: the kernel releases the lock when its holder dies, so it is never stale. Taken before the
-# traps are installed, so "already running" leaves with its own exit code and touches nothing.
+# flock: the kernel releases the lock when its holder dies, so it is never stale. The lock is held
+# on fd 9, which no command the script starts inherits (run, query, run_child close it). Taken
+# before the traps are installed, so "already running" leaves with its own exit code and touches
+# nothing. By default it lives in the target, what it protects: two profiles that write to one
+# target take turns, unrelated ones never wait for each other, and only who can write the target
+# can hold it.
+
+# open_lock_file: fd 9 on LOCK_FILE, refusing a symlink, anything but a regular file, and a file
+# another user owns (who could hold the lock for ever, or make this run write through a link).
+open_lock_file() {
+  local opened named owner type
+  if [[ -L ${LOCK_FILE} ]]; then
+    die "lock file ${LOCK_FILE} is a symbolic link; not following it: remove it, or set [backup] lock_file to a path only this user can write"
+  fi
+  if ! exec 9>>"${LOCK_FILE}"; then
+    die "cannot open lock file ${LOCK_FILE} ([backup] lock_file); is its directory there?"
+  fi
+  read -r opened owner type < <(stat -L -c '%d:%i %u %F' /dev/fd/9) || die "cannot read the status of lock file ${LOCK_FILE}"
+  named=$(stat -c '%d:%i' -- "${LOCK_FILE}") || named=
+  if [[ ${opened} != "${named}" || ${type} != regular* ]]; then
+    die "lock file ${LOCK_FILE} changed while it was opened, or is not a regular file; not using it"
+  fi
+  if [[ ${owner} != "${EUID}" ]]; then
+    die "lock file ${LOCK_FILE} belongs to uid ${owner}, not to this user (uid ${EUID}): that user could hold the lock for ever; remove it, or set [backup] lock_file to a path only this user can write"
+  fi
+}
+
 take_lock() {
   local holder=''
   if ((NOOP)); then
     printf '# a real run takes the lock %s first (not taken in noop mode)\n' "$(shell_quote "${LOCK_FILE}")" >&3
     return 0
   fi
-  if ! exec {LOCK_FD}>>"${LOCK_FILE}"; then
-    die "cannot open lock file ${LOCK_FILE} ([backup] lock_file)"
-  fi
-  if ! flock --wait "${LOCK_WAIT_SECONDS}" "${LOCK_FD}"; then
+  open_lock_file
+  if ! flock --wait "${LOCK_WAIT_SECONDS}" 9; then
     # The holder may be between truncating the file and writing its line: look again, briefly.
     for _ in 1 2 3 4 5; do
-      IFS= read -r holder <"${LOCK_FILE}" || true
+      IFS= read -r holder </dev/fd/9 || true
       if [[ -n ${holder} ]]; then
         break
       fi
       sleep 0.1
     done
-    log ERROR "another run of ${PROFILE_NAME} is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
+    log ERROR "another run is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
     exit 75
   fi
-  printf 'pid %d, started %(%Y-%m-%dT%H:%M:%S%z)T\n' "$$" -1 >"${LOCK_FILE}"
+  # Through the descriptor: the very file that is locked, whatever its name points to by now.
+  printf 'pid %d, profile %s, started %(%Y-%m-%dT%H:%M:%S%z)T\n' "$$" "${PROFILE_NAME}" -1 >/dev/fd/9
 }
 
 # ---- command line and environment ----
@@ -994,7 +1051,7 @@ copy_to_mirror() {
   if ((!NOOP)) && [[ ! -d ${MIRROR_TARGET_DIR} ]]; then
     die "mirror directory ${MIRROR_TARGET_DIR} does not exist ([rsync] target_dir)"
   fi
-  run_child rsync -a -v '--exclude=.*.partial.*' -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
+  run_child rsync -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
   case ${CHILD_STATUS} in
     0) ;;
     24) warn "some files vanished while rsync copied them (exit 24)" ;;

@@ -3,14 +3,17 @@
 import type { DarSettings, Profile, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'flock', 'dar'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'flock', 'dar'];
 
-/** /run/lock is local and world-writable on Debian: one lock per profile, whoever runs it. */
-export function defaultLockFile(profileName: string): string {
-  const stem = profileName.replace(/\.ini$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]/, '_');
-  return `/run/lock/backup-gen-${stem}.lock`;
+/**
+ * The lock protects the backup sets, so by default it lives with them, in the target: profiles
+ * that share a target take turns, and only who can write the target can hold it (/run/lock, the
+ * old default, is world-writable).
+ */
+export function defaultLockFile(target: string): string {
+  return `${target.replace(/\/+$/, '')}/.backup-gen.lock`;
 }
-const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'stat', 'find', 'tr', 'cat'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
   // [dar] shapes every source's dar options, so each source's provenance names its keys too.
@@ -30,7 +33,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     target: profile.target,
     fullPolicy: profile.fullPolicy,
     logFile: profile.logFile,
-    lockFile: profile.lockFile ?? defaultLockFile(profileName),
+    lockFile: profile.lockFile ?? defaultLockFile(profile.target),
     lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,

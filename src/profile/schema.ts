@@ -91,8 +91,8 @@ export const SCHEMA: SectionSpec[] = [
       {
         key: 'lock_file',
         kind: v.absolutePath,
-        default: '/run/lock/backup-gen-PROFILE.lock',
-        doc: 'Lock against overlapping runs (flock; the kernel releases it when its holder dies, so it is never stale). A second run leaves with exit 75, or waits lock_wait seconds first.',
+        default: 'TARGET/.backup-gen.lock',
+        doc: 'Lock against overlapping runs (flock; the kernel releases it when its holder dies, so it is never stale). A second run leaves with exit 75, or waits lock_wait seconds first. By default it is in the target, what it protects: profiles that share a target take turns. It must be a regular file of the user who runs the script (a symbolic link, or a file another user owns, is refused): do not put it in a directory others can write, such as /run/lock.',
         original: false,
       },
       { key: 'lock_wait', kind: v.seconds, default: '0', doc: 'Seconds a run waits for the lock before it gives up with exit 75.', original: false },

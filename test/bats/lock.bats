@@ -44,7 +44,7 @@ start_slow_run() {
   start_slow_run 5
   run --separate-stderr "${WORK}/p.sh"
   [[ ${status} -eq 75 ]]
-  [[ ${stderr} == *"another run of p.ini is still going (pid ${FIRST_PID}, started "* ]]
+  [[ ${stderr} == *"another run is still going (pid ${FIRST_PID}, profile p.ini, started "* ]]
   [[ ! -e ${DAR_STARTED} ]] # the second run never reached dar
   wait "${FIRST_PID}"
   [[ $(find "${WORK}/target" -name '*.dar' | wc -l) -eq 1 ]]
@@ -76,4 +76,86 @@ start_slow_run() {
   run -0 --separate-stderr "${WORK}/p.sh" --noop
   [[ ${output} == *"a real run takes the lock ${LOCK} first (not taken in noop mode)"* ]]
   wait "${FIRST_PID}"
+}
+
+# profile_without_lock FILE TARGET [EXTRA LINE...]: a profile that keeps the default lock (in TARGET).
+profile_without_lock() {
+  local -r file=$1 target=$2
+  shift 2
+  mkdir -p -- "${target}"
+  printf '%s\n' '[backup]' 'source_type = directory' "source_root = ${WORK}/src" "target = ${target}" \
+    'archive_prefix = lk-' "$@" >"${file}.ini"
+  node "${REPO}/dist/cli.js" "${file}.ini" -o "${file}.sh"
+}
+
+# start_slow SCRIPT SECONDS: like start_slow_run, for any script.
+start_slow() {
+  DAR_DELAY=$2 setsid "$1" >"${WORK}/first.out" 2>&1 &
+  FIRST_PID=$!
+  local waited=0
+  until [[ -e ${DAR_STARTED} ]]; do
+    sleep 0.1
+    ((++waited < 100))
+  done
+  rm -f -- "${DAR_STARTED}"
+}
+
+@test "two profiles that write to one target take turns: the second leaves with 75 while the first runs" {
+  profile_without_lock "${WORK}/first" "${WORK}/shared"
+  profile_without_lock "${WORK}/second" "${WORK}/shared"
+  start_slow "${WORK}/first.sh" 5
+  run --separate-stderr "${WORK}/second.sh"
+  [[ ${status} -eq 75 ]]
+  [[ ${stderr} == *"another run is still going (pid ${FIRST_PID}, profile first.ini, started "* ]]
+  wait "${FIRST_PID}"
+}
+
+@test "two unrelated profiles that happen to share a file name do not wait for each other" {
+  mkdir -p -- "${WORK}/a" "${WORK}/b"
+  profile_without_lock "${WORK}/a/backup" "${WORK}/target-a"
+  profile_without_lock "${WORK}/b/backup" "${WORK}/target-b"
+  start_slow "${WORK}/a/backup.sh" 5
+  run -0 "${WORK}/b/backup.sh"
+  wait "${FIRST_PID}"
+}
+
+@test "a lock file that is a symbolic link is refused, and what it points to is left untouched" {
+  printf 'precious\n' >"${WORK}/victim"
+  ln -s -- "${WORK}/victim" "${LOCK}"
+  compile_profile
+  run -1 --separate-stderr "${WORK}/p.sh"
+  [[ ${stderr} == *"lock file ${LOCK} is a symbolic link; not following it"* ]]
+  [[ $(<"${WORK}/victim") == precious ]]
+  [[ -z $(find "${WORK}/target" -name '*.dar') ]]
+}
+
+@test "a lock file another user owns is refused: that user could hold the lock for ever" {
+  if ((EUID != 0)); then
+    skip 'needs root, to give the lock file to another user'
+  fi
+  : >"${LOCK}"
+  chown nobody -- "${LOCK}"
+  compile_profile
+  run -1 --separate-stderr "${WORK}/p.sh"
+  [[ ${stderr} == *"lock file ${LOCK} belongs to uid $(id -u nobody), not to this user"* ]]
+  [[ -z $(find "${WORK}/target" -name '*.dar') ]]
+}
+
+@test "a process that dar leaves running does not hold the lock: the next run goes ahead" {
+  # A dar whose child outlives it, with every descriptor dar was given but its output (which bats
+  # would wait for).
+  cat >"${WORK}/bin/dar" <<'STUB'
+#!/bin/bash
+tail -f /dev/null >/dev/null 2>&1 3>&- &
+printf '%d\n' "$!" >"${LINGERING_PID_FILE:?}"
+exec /usr/bin/dar "$@"
+STUB
+  export LINGERING_PID_FILE=${WORK}/lingering.pid
+  compile_profile
+  run -0 "${WORK}/p.sh"
+  local -r lingering=$(<"${LINGERING_PID_FILE}")
+  kill -0 "${lingering}"
+  run --separate-stderr "${WORK}/p.sh"
+  kill "${lingering}" 2>/dev/null || true
+  [[ ${status} -eq 0 ]]
 }

@@ -50,7 +50,8 @@ lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs vgs lvcreate lvchange 
 @test "the first run of a month publishes a FULL archive and starts latest_successful and backup_deps" {
   run -0 --separate-stderr "${SCRIPT}"
   local -r name=${PREFIX}${STAMP}-FULL
-  assert_equal "${MONTH}
+  assert_equal ".backup-gen.lock
+${MONTH}
 ${MONTH}/backup_deps
 ${MONTH}/latest_successful
 ${MONTH}/${name}.1.dar" "$(target_files)" 'the files in the target'
@@ -91,7 +92,8 @@ ${inc}:${full}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
   run -0 "${SCRIPT}"
   run -0 "${SCRIPT}"
   run -0 "${SCRIPT}"
-  assert_equal "${MONTH}
+  assert_equal ".backup-gen.lock
+${MONTH}
 ${MONTH}/backup_deps
 ${MONTH}/latest_successful
 ${MONTH}/${full}.1.dar

@@ -33,6 +33,7 @@
 #                          then wait S seconds; SIGTERM/SIGINT/SIGHUP end the wait at once.
 #   STUB_SKIP_<cmd>=1      Exit 0 at once, changing nothing (pretend success).
 #   STUB_MATCH_<cmd>=WORD  The four above apply only to calls that have WORD as one whole argument.
+#   STUB_AFTER_<cmd>=M     ... and only to such calls after the first M (which behave normally).
 #   STUB_TIMES_<cmd>=K     ... and only to the first K such calls; later calls behave normally.
 #   STUB_BLKID_TYPE=T      What blkid says the filesystem is (default ext4; empty: none found).
 #   STUB_SEGTYPE=T         The origin's segment type (lvs -o segtype; default linear; thin: lvcreate
