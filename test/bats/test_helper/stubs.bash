@@ -16,6 +16,9 @@
 #                             is a snapshot of ORIGIN.
 #   stub_lvs VG               The fake VG's volumes now, one "name|origin" line each.
 #   stub_mounts               The fake mount table now, one "SOURCE TARGET" line each (oldest first).
+#   stub_mount_point DIR [SOURCE]  Enters DIR in the fake mount table as if a file system (SOURCE,
+#                             default nfs-server:/export) were mounted there, its content left as it
+#                             is: mountpoint -q -- DIR then says yes. For a target or a mirror.
 #   stub_calls [COMMAND...]   The recorded calls, one a line: the command and its arguments, each
 #                             quoted as shlex.quote does (so 'a b', '|', '' are visible). With
 #                             COMMANDs, only calls of those.
@@ -57,8 +60,12 @@
 #   umount   `[--recursive] -- DIR`: 32 "not mounted", 32 "target is busy" while a mount sits
 #            below DIR; else the mounted content goes and the hidden content comes back.
 #   mountpoint `-q -- DIR` 0 or 32.   findmnt `-rn -o TARGET -S DEVICE` prints targets, 1 if none.
-#   sleep    returns at once.   dar, rsync, mv, sync, date: the real ones (date: see STUB_DATE);
-#            mv and sync are not in STUB_COMMANDS: a test that injects into them installs them.
+#   sleep    returns at once.   dar, rsync, mv, sync, touch, date: the real ones (date: see
+#            STUB_DATE); mv, sync and touch are not in STUB_COMMANDS: a test that injects into them
+#            installs them.
+#   ssh      `[-o OPT]... [-p PORT] [-i FILE] [-l USER] HOST COMMAND...` (what rsync -e runs): the
+#            "remote" host is this one: COMMAND runs here through bash -c, as sshd runs it through
+#            the user's shell, so a real rsync really copies. Not in STUB_COMMANDS either.
 # Any other argument list makes a stub exit 3 with "unsupported arguments", so a change in what
 # the script runs shows up as a failing test instead of passing silently.
 
@@ -97,6 +104,15 @@ stub_mounts() {
   for id in $(find "${STUB_STATE:?}/mounts" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n); do
     printf '%s %s\n' "$(<"${STUB_STATE}/mounts/${id}/source")" "$(<"${STUB_STATE}/mounts/${id}/target")"
   done
+}
+
+stub_mount_point() {
+  local id=1 last
+  last=$(find "${STUB_STATE:?}/mounts" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n 1)
+  [[ -n ${last} ]] && id=$((last + 1))
+  mkdir -p -- "${STUB_STATE}/mounts/${id}/hidden"
+  printf '%s' "${2:-nfs-server:/export}" >"${STUB_STATE}/mounts/${id}/source"
+  printf '%s' "$1" >"${STUB_STATE}/mounts/${id}/target"
 }
 
 stub_calls() {
