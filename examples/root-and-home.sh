@@ -1043,6 +1043,9 @@ publish_archive() {
 }
 
 # ---- mirror: rsync -a, never --delete ----
+# Set when copy_to_mirror starts: a copy that failed is never tried again from the EXIT trap.
+MIRROR_ATTEMPTED=0
+
 # An automounted target appears only once something touches it.
 wake_mirror() {
   local waited=0
@@ -1062,24 +1065,67 @@ wake_mirror() {
   done
 }
 
+# mirror_rsync WHAT OPTION...: one rsync pass of the target to the mirror.
+mirror_rsync() {
+  local -r what=$1
+  shift
+  run_child rsync -a -v "$@" -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
+  case ${CHILD_STATUS} in
+    0) ;;
+    24) warn "some files vanished while rsync copied them (exit 24)" ;;
+    *) die "rsync to ${MIRROR_TARGET_DIR} failed (exit ${CHILD_STATUS}) while copying ${what}" ;;
+  esac
+}
+
+# rsync copies in name order, and a copy that fails part-way keeps what it copied: the slices go
+# first, backup_deps and latest_successful only once every slice is there, so the mirror's
+# latest_successful never names an archive it does not hold whole. Partial slices and temporary
+# bookkeeping files (what a killed run left) are never copied.
 copy_to_mirror() {
+  MIRROR_ATTEMPTED=1
   wake_mirror
   if ((!NOOP)) && [[ ! -d ${MIRROR_TARGET_DIR} ]]; then
     die "mirror directory ${MIRROR_TARGET_DIR} does not exist ([rsync] target_dir)"
   fi
-  run_child rsync -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
-  case ${CHILD_STATUS} in
-    0) ;;
-    24) warn "some files vanished while rsync copied them (exit 24)" ;;
-    *) die "rsync to ${MIRROR_TARGET_DIR} failed (exit ${CHILD_STATUS})" ;;
-  esac
+  mirror_rsync 'the archives' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful
+  mirror_rsync 'the bookkeeping' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
 }
 
-# [rsync] even_if_backup_failed: copy what there is, but never after the run was stopped by a signal.
+# stop_mirror_copy STATUS NAME: a signal during the copy from the EXIT trap stops it and the run.
+stop_mirror_copy() {
+  stop_child
+  on_signal "$1" "$2"
+}
+
+# Called by on_exit after a failure. A copy that was already attempted failed after every archive
+# was published: it is not tried again. Otherwise, with [rsync] even_if_backup_failed, copy what
+# there is. on_exit ignores HUP, INT and TERM; the copy runs in the background with traps of its own,
+# so that a signal stops rsync at once and the run exits with the signal's code.
 mirror_after_failure() {
-  if ((MIRROR_EVEN_IF_BACKUP_FAILED && !SIGNAL_STATUS)); then
-    log WARNING "the backup failed; copying to the mirror anyway (even_if_backup_failed)"
-    (copy_to_mirror) || log ERROR "the copy to the mirror failed too"
+  local status=0
+  if ((MIRROR_ATTEMPTED)); then
+    log ERROR "the local archives are complete; the copy to the mirror failed"
+    return 0
+  fi
+  if ((!MIRROR_EVEN_IF_BACKUP_FAILED || SIGNAL_STATUS)); then
+    return 0
+  fi
+  log WARNING "the backup failed; copying to the mirror anyway (even_if_backup_failed)"
+  trap 'stop_mirror_copy 129 SIGHUP' HUP
+  trap 'stop_mirror_copy 130 SIGINT' INT
+  trap 'stop_mirror_copy 143 SIGTERM' TERM
+  (
+    trap 'stop_child; exit 129' HUP
+    trap 'stop_child; exit 130' INT
+    trap 'stop_child; exit 143' TERM
+    copy_to_mirror
+  ) &
+  CHILD_PID=$!
+  wait "${CHILD_PID}" || status=$?
+  CHILD_PID=
+  trap '' HUP INT TERM
+  if ((status != 0)); then
+    log ERROR "the copy to the mirror failed too"
   fi
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
 # [rsync]: the target is copied to the mirror (real rsync) after the snapshot is gone, only after a
-# successful backup unless even_if_backup_failed, never after a signal, never with partial slices.
+# successful backup unless even_if_backup_failed, never after a signal, never with partial slices
+# or temporary files; the slices first, the bookkeeping (backup_deps, latest_successful) last.
 
 load test_helper/common
 
@@ -14,6 +15,17 @@ setup_file() {
 
 setup() {
   setup_run_environment
+  SCRIPT_PID='' RSYNC_PID=''
+}
+
+# Only what this test started, by its id, if a failed assertion left it running.
+teardown() {
+  local pid
+  for pid in "${RSYNC_PID}" "${SCRIPT_PID}"; do
+    if [[ -n ${pid} ]] && kill -0 "${pid}" 2>/dev/null; then
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  done
 }
 
 mirror_files() {
@@ -25,7 +37,8 @@ mirror_files() {
   assert_equal "$(target_files | grep -vx .backup-gen.lock)" "$(mirror_files)" 'the files in the mirror'
   cmp -- "${MONTH_DIR}/latest_successful" "${MIRROR}/${MONTH}/latest_successful"
   assert_equal "lvremove --force vg0/root-backsnap
-rsync -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvremove rsync)" 'the last commands'
+rsync -a -v '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful -- ${TARGET}/ ${MIRROR}/
+rsync -a -v '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvremove rsync)" 'the last commands'
 }
 
 @test "the mirror never gets partial slices" {
@@ -34,6 +47,29 @@ rsync -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- ${TARGET}/ $
   run -0 "${SCRIPT}"
   [[ -d ${MIRROR}/2024-04 ]]
   assert_equal '' "$(find "${MIRROR}" -name '*.partial.*')" 'partial slices in the mirror'
+}
+
+@test "the mirror never gets the temporary bookkeeping files a killed run left" {
+  mkdir -p -- "${TARGET}/2024-04"
+  printf 'testhost-root-2024-04-30T2359-INC\n' >"${TARGET}/2024-04/.latest_successful.tmp"
+  printf 'testhost-root-2024-04-30T2359-INC:\n' >"${TARGET}/2024-04/.backup_deps.tmp"
+  run -0 "${SCRIPT}"
+  [[ -d ${MIRROR}/2024-04 ]]
+  assert_equal '' "$(find "${MIRROR}" -name '*.tmp')" 'temporary files in the mirror'
+}
+
+@test "a copy that fails part-way leaves the mirror's latest_successful naming an archive the mirror holds whole" {
+  local -r full=${PREFIX}${STAMP}-FULL inc=${PREFIX}${STAMP}-INC
+  run -0 "${SCRIPT}"
+  assert_equal "${full}" "$(<"${MIRROR}/${MONTH}/latest_successful")" "the mirror's latest_successful after the FULL"
+  # The INC's slice cannot be written on the mirror: a directory that is not empty has its name.
+  mkdir -p -- "${MIRROR}/${MONTH}/${inc}.1.dar"
+  printf 'in the way\n' >"${MIRROR}/${MONTH}/${inc}.1.dar/file"
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "ERROR: rsync to ${MIRROR} failed (exit 23)"
+  assert_latest_successful "${inc}"
+  assert_equal "${full}" "$(<"${MIRROR}/${MONTH}/latest_successful")" "the mirror's latest_successful"
+  assert_equal "${full}:" "$(<"${MIRROR}/${MONTH}/backup_deps")" "the mirror's backup_deps"
 }
 
 @test "a failed backup is not mirrored" {
@@ -63,6 +99,28 @@ rsync -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- ${TARGET}/ $
   assert_equal 143 "${status}" 'exit status'
   run ! kill -0 "${dar_pid}"
   assert_equal 0 "$(stub_call_count rsync)" 'rsync calls'
+}
+
+@test "with even_if_backup_failed a signal stops the copy a failed backup makes, and the run exits with its code" {
+  export STUB_EXIT_dar=2 STUB_MATCH_dar=-c STUB_HANG_rsync=8 STUB_TIMES_rsync=1
+  start_script "${ALWAYS_SCRIPT}"
+  RSYNC_PID=$(stub_wait_hanging rsync)
+  kill -TERM "${SCRIPT_PID}"
+  local status=0
+  wait "${SCRIPT_PID}" || status=$?
+  assert_equal 143 "${status}" 'exit status'
+  run ! kill -0 "${RSYNC_PID}"
+  assert_contains "$(<"${BATS_TEST_TMPDIR}/stderr")" 'ERROR: stopped by SIGTERM'
+  assert_equal 1 "$(stub_call_count rsync)" 'rsync calls'
+}
+
+@test "with even_if_backup_failed a copy that failed after a successful backup is not tried again, and the message says what failed" {
+  export STUB_FAIL_rsync=23
+  run -1 --separate-stderr "${ALWAYS_SCRIPT}"
+  assert_equal 1 "$(stub_call_count rsync)" 'rsync calls'
+  assert_contains "${stderr}" 'ERROR: the local archives are complete; the copy to the mirror failed'
+  refute_contains "${stderr}" 'the backup failed'
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
 }
 
 @test "rsync exit 24 (files vanished) is a warning: exit 2" {
