@@ -44,13 +44,14 @@ readonly LOCK_FILE=/srv/backups/myhost/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr timeout rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr timeout rsync timeout)
 # [rsync] enabled, root-and-home.ini:38
 # [rsync] target_dir, root-and-home.ini:39
 # [rsync] touch_file, root-and-home.ini:40
 readonly MIRROR_TARGET_DIR=/mnt/nas/backups/myhost
 readonly MIRROR_EVEN_IF_BACKUP_FAILED=0
 readonly MIRROR_TOUCH_FILE=/mnt/nas/backups/.automount-wake
+readonly MIRROR_IO_TIMEOUT=600
 
 # ---- run state ----
 LOG_THRESHOLD=30
@@ -1046,17 +1047,24 @@ publish_archive() {
 # Set when copy_to_mirror starts: a copy that failed is never tried again from the EXIT trap.
 MIRROR_ATTEMPTED=0
 
-# An automounted target appears only once something touches it.
+# An automounted target appears only once something touches it. Each touch is bounded: on a hung
+# NFS server it would never return.
 wake_mirror() {
-  local waited=0
+  local waited=0 status
   if [[ -z ${MIRROR_TOUCH_FILE} ]]; then
     return 0
   fi
   if ((NOOP)); then
-    run touch -- "${MIRROR_TOUCH_FILE}"
+    run timeout "${MIRROR_IO_TIMEOUT}" touch -- "${MIRROR_TOUCH_FILE}"
     return 0
   fi
-  until touch -- "${MIRROR_TOUCH_FILE}" 2>/dev/null; do
+  while true; do
+    status=0
+    timeout "${MIRROR_IO_TIMEOUT}" touch -- "${MIRROR_TOUCH_FILE}" 2>/dev/null || status=$?
+    case ${status} in
+      0) return 0 ;;
+      124) die "touch ${MIRROR_TOUCH_FILE} did not return within ${MIRROR_IO_TIMEOUT} s: is the mirror's file server hung? ([rsync] touch_file, io_timeout)" ;;
+    esac
     if ((waited >= 15)); then
       die "could not touch ${MIRROR_TOUCH_FILE} within 15 s: is the mirror's file system there? ([rsync] touch_file)"
     fi
@@ -1065,14 +1073,35 @@ wake_mirror() {
   done
 }
 
-# mirror_rsync WHAT OPTION...: one rsync pass of the target to the mirror.
+# mirror_query COMMAND...: a read-only look at the mirror, bounded by io_timeout; dies on a hang.
+mirror_query() {
+  local status=0
+  timeout "${MIRROR_IO_TIMEOUT}" "$@" || status=$?
+  if ((status == 124)); then
+    die "$* did not return within ${MIRROR_IO_TIMEOUT} s: is the mirror's file server hung? ([rsync] io_timeout)"
+  fi
+  return "${status}"
+}
+
+# Before anything is copied: the directory is there.
+check_mirror_dir() {
+  if ((NOOP)); then
+    return 0
+  fi
+  if ! mirror_query test -d "${MIRROR_TARGET_DIR}"; then
+    die "mirror directory ${MIRROR_TARGET_DIR} does not exist ([rsync] target_dir)"
+  fi
+}
+
+# mirror_rsync WHAT OPTION...: one rsync pass of the target to the mirror; --timeout bounds a stall.
 mirror_rsync() {
   local -r what=$1
   shift
-  run_child rsync -a -v "$@" -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
+  run_child rsync -a -v "--timeout=${MIRROR_IO_TIMEOUT}" "$@" -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
   case ${CHILD_STATUS} in
     0) ;;
     24) warn "some files vanished while rsync copied them (exit 24)" ;;
+    30) die "rsync to ${MIRROR_TARGET_DIR} failed (exit 30) while copying ${what}: no data moved for ${MIRROR_IO_TIMEOUT} s; is the mirror's file server or the network hung? ([rsync] io_timeout)" ;;
     *) die "rsync to ${MIRROR_TARGET_DIR} failed (exit ${CHILD_STATUS}) while copying ${what}" ;;
   esac
 }
@@ -1084,9 +1113,7 @@ mirror_rsync() {
 copy_to_mirror() {
   MIRROR_ATTEMPTED=1
   wake_mirror
-  if ((!NOOP)) && [[ ! -d ${MIRROR_TARGET_DIR} ]]; then
-    die "mirror directory ${MIRROR_TARGET_DIR} does not exist ([rsync] target_dir)"
-  fi
+  check_mirror_dir
   mirror_rsync 'the archives' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful
   mirror_rsync 'the bookkeeping' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
 }

@@ -62,6 +62,7 @@ function viewModel(plan: Plan, noopVariant: boolean) {
     logFile: plan.logFile ?? '',
     provenance: {
       target: provenance('backup target', '[backup] target'),
+      targetMustBeMounted: provenance('backup target_must_be_mounted', '[backup] target_must_be_mounted'),
       fullEvery: provenance('backup full_every', '[backup] full_every = month'),
       logFile: provenance('backup log_file', '[backup] log_file: none'),
       lockFile: provenance('backup lock_file', '[backup] lock_file'),

@@ -31,6 +31,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     generator: { name: 'backup-gen', version },
     profileName,
     target: profile.target,
+    targetMustBeMounted: profile.targetMustBeMounted,
     fullPolicy: profile.fullPolicy,
     logFile: profile.logFile,
     lockFile: profile.lockFile ?? defaultLockFile(profile.target),
@@ -38,9 +39,17 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     sources,
     mirror,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
-    requiredCommands: [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : []), ...(mirror === undefined ? [] : ['rsync'])],
+    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror),
     needsRoot: needsLvm,
   };
+}
+
+/** In a fixed order: the base, LVM's, mountpoint for a mount check (LVM's has it), the mirror's. */
+function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined): string[] {
+  const commands = [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : [])];
+  if ((targetMustBeMounted || mirror?.mustBeMounted === true) && !commands.includes('mountpoint')) commands.push('mountpoint');
+  if (mirror !== undefined) commands.push('rsync', 'timeout');
+  return commands;
 }
 
 function planSource(source: Source, dar: DarSettings, provenance: string[]): PlannedSource {

@@ -38,6 +38,10 @@ export interface PlannedMirror {
   targetDir: string;
   evenIfBackupFailed: boolean;
   touchFile?: string;
+  /** Checked with mountpoint -q before rsync. */
+  mustBeMounted: boolean;
+  /** timeout(1) on touch and the directory test, rsync --timeout. */
+  ioTimeoutSeconds: number;
   provenance: string[];
 }
 
@@ -45,6 +49,8 @@ export interface Plan {
   generator: { name: 'backup-gen'; version: string };
   profileName: string;
   target: string;
+  /** Checked with mountpoint -q in check_environment, before the lock. */
+  targetMustBeMounted: boolean;
   fullPolicy: FullPolicy;
   logFile?: string;
   lockFile: string;

@@ -79,6 +79,7 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
   }
   const profile: Profile = {
     target: target ?? '/',
+    targetMustBeMounted: backup.get<boolean>('target_must_be_mounted') ?? false,
     archivePrefix: archivePrefix ?? '',
     fullPolicy: backup.get<FullPolicy>('full_every') ?? { every: 'month' },
     logFile: backup.get<string>('log_file'),
@@ -212,5 +213,11 @@ function rsyncSettings(rsync: SectionReader): RsyncSettings | undefined {
   if (rsync.get<boolean>('enabled') !== true) return undefined;
   const targetDir = rsync.require<string>('target_dir', 'when enabled = true');
   if (targetDir === undefined) return undefined;
-  return { targetDir, evenIfBackupFailed: rsync.get<boolean>('even_if_backup_failed') ?? false, touchFile: rsync.get<string>('touch_file') };
+  return {
+    targetDir,
+    evenIfBackupFailed: rsync.get<boolean>('even_if_backup_failed') ?? false,
+    touchFile: rsync.get<string>('touch_file'),
+    mustBeMounted: rsync.get<boolean>('target_dir_must_be_mounted') ?? false,
+    ioTimeoutSeconds: rsync.get<number>('io_timeout') ?? 600,
+  };
 }

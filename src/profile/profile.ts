@@ -44,10 +44,16 @@ export interface RsyncSettings {
   targetDir: string;
   evenIfBackupFailed: boolean;
   touchFile?: string;
+  /** [rsync] target_dir_must_be_mounted: copy only onto a mount point. */
+  mustBeMounted: boolean;
+  /** [rsync] io_timeout: the bound on touch, the directory test and rsync's I/O. */
+  ioTimeoutSeconds: number;
 }
 
 export interface Profile {
   target: string;
+  /** [backup] target_must_be_mounted: run only onto a mount point. */
+  targetMustBeMounted: boolean;
   archivePrefix: string;
   fullPolicy: FullPolicy;
   logFile?: string;

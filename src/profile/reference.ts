@@ -20,7 +20,7 @@ function wrap(text: string, prefix: string, width = 96): string[] {
 function exampleKeyLines(key: KeySpec): string[] {
   const value = key.example ?? key.default ?? '';
   const note = key.required === undefined ? `Optional; default: ${key.default === '' ? '(empty)' : key.default ?? '(none)'}.` : `Required ${key.required}.`;
-  const commented = key.required === undefined || key.commentedInExample === true;
+  const commented = (key.required === undefined && key.suggestedInExample !== true) || key.commentedInExample === true;
   return [...wrap(`${key.doc} ${note}`, '; '), `${commented ? '; ' : ''}${key.key} = ${value}`];
 }
 

@@ -14,6 +14,8 @@ export interface KeySpec {
   example?: string;
   /** Shown commented out by `backup-gen init` although it is sometimes required. */
   commentedInExample?: boolean;
+  /** Shown set to its example by `backup-gen init` although it is optional: a setting we recommend. */
+  suggestedInExample?: boolean;
   /** True for keys of the original tool: their meaning is the compatibility contract. */
   original: boolean;
 }
@@ -80,6 +82,13 @@ export const SCHEMA: SectionSpec[] = [
     keys: [
       ...setKeys(true),
       { key: 'target', kind: v.absolutePath, required: 'always', doc: 'Base directory of the backup sets (TARGET/YYYY-MM/...). Must exist when the script runs.', example: '/var/backups/dar', original: true },
+      {
+        key: 'target_must_be_mounted',
+        kind: v.boolean,
+        default: 'false',
+        doc: 'Run only if target is itself a mount point (mountpoint -q), checked before the lock and before any snapshot. An NFS or USB file system that is not mounted leaves an empty directory, and the backup would fill the file system below it. Set it for such a target.',
+        original: false,
+      },
       { key: 'archive_prefix', kind: v.archivePrefix, required: 'always', doc: 'Start of every archive name, e.g. myhost-. A [volume NAME] adds NAME and "-" to it (myhost-home-), so name the host here, not a volume.', example: 'myhost-', original: true },
       {
         key: 'full_every',
@@ -134,6 +143,22 @@ export const SCHEMA: SectionSpec[] = [
       { key: 'target_dir', kind: v.absolutePath, required: 'when enabled', doc: 'Mirror destination.', example: '/mnt/nfs/backups', original: true },
       { key: 'even_if_backup_failed', kind: v.boolean, default: 'false', doc: 'Copy even when the backup failed (never after the run was stopped by a signal).', original: true },
       { key: 'touch_file', kind: v.absolutePath, default: '(none)', doc: 'Touch this file first to wake an automounted target, and wait up to 15 s for it to appear.', example: '/mnt/nfs/backups/.wake', original: true },
+      {
+        key: 'target_dir_must_be_mounted',
+        kind: v.boolean,
+        default: 'false',
+        doc: 'Copy only if target_dir is itself a mount point (mountpoint -q), checked after touch_file and before rsync. A mirror on NFS or USB that is not mounted is an empty directory, and the copy would fill the file system below it. Set it for such a mirror.',
+        example: 'yes',
+        suggestedInExample: true,
+        original: false,
+      },
+      {
+        key: 'io_timeout',
+        kind: v.timeoutSeconds,
+        default: '600',
+        doc: 'Seconds any wait on the mirror may last: touching touch_file and testing target_dir (each under timeout), and rsync (--timeout: no data moved for this long). A hung NFS server then fails the run with a message naming this key instead of stalling it for ever.',
+        original: false,
+      },
     ],
   },
 ];

@@ -117,6 +117,8 @@ function integer(min: number, max: number) {
 }
 export const compressionLevel = kind('BG025', 'a whole number, 1 to 9 (zstd: 1 to 22)', integer(1, 22));
 export const seconds = kind('BG025', 'a whole number of seconds, 0 to 86400', integer(0, 86400));
+// A bound on a wait: 0 would mean "no bound" to rsync --timeout, so it is not offered.
+export const timeoutSeconds = kind('BG025', 'a whole number of seconds, 1 to 86400', integer(1, 86400));
 export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
 
 // dar -s: a number with an optional k, M, G, T, P, E, Z or Y suffix; 0 means one single slice.

@@ -241,6 +241,13 @@ describe.concurrent('init', () => {
     ]);
   });
 
+  it('suggests target_dir_must_be_mounted = yes for the mirror (set, not commented out), and shows target_must_be_mounted commented out', async () => {
+    const text = (await runCliAsync(['init'])).stdout;
+    expect(text).toContain('\ntarget_dir_must_be_mounted = yes\n');
+    expect(text).toContain('\n; target_must_be_mounted = false\n');
+    expect(text.indexOf('\ntarget_dir_must_be_mounted = yes\n')).toBeGreaterThan(text.indexOf('\n[rsync]\n'));
+  });
+
   it('documents every section', async () => {
     const text = (await runCliAsync(['init'])).stdout;
     for (const section of ['[backup]', '[lvm]', '; [bindmounts]', '; [volume home]', '[dar]', '[rsync]']) expect(text).toContain(`\n${section}\n`);

@@ -39,6 +39,7 @@ describe('defaults', () => {
     ['logFile', undefined],
     ['mirror', undefined],
     ['target', '/var/backups/dar'],
+    ['targetMustBeMounted', false],
     ['profileName', 'p.ini'],
     ['generator', { name: 'backup-gen', version: VERSION }],
   ] as [keyof Plan, unknown][])('%s defaults to %j', (field, expected) => {
@@ -120,8 +121,11 @@ describe('required commands and root', () => {
     ['directory only', [...BACKUP, ...DIRECTORY_MAIN], BASE_COMMANDS, false],
     ['LVM', [...BACKUP, ...LVM_MAIN], [...BASE_COMMANDS, ...LVM_COMMANDS], true],
     ['directory main with an LVM volume', [...BACKUP, ...DIRECTORY_MAIN, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_size = 1G'], [...BASE_COMMANDS, ...LVM_COMMANDS], true],
-    ['directory with a mirror', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, 'rsync'], false],
-    ['LVM with a mirror', [...BACKUP, ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync'], true],
+    ['directory with a mirror', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, 'rsync', 'timeout'], false],
+    ['LVM with a mirror', [...BACKUP, ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync', 'timeout'], true],
+    ['directory whose target must be mounted', [...BACKUP, 'target_must_be_mounted = yes', ...DIRECTORY_MAIN], [...BASE_COMMANDS, 'mountpoint'], false],
+    ['directory whose mirror must be mounted', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, 'mountpoint', 'rsync', 'timeout'], false],
+    ['LVM whose target and mirror must be mounted: mountpoint once', [...BACKUP, 'target_must_be_mounted = yes', ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync', 'timeout'], true],
     ['a disabled mirror needs no rsync', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = no', 'target_dir = /mnt/m'], BASE_COMMANDS, false],
   ] as [string, string[], string[], boolean][])('%s', (_name, lines, commands, needsRoot) => {
     const plan = planOf(lines);
@@ -140,8 +144,8 @@ describe('profile-wide settings', () => {
   });
 
   it.each([
-    ['mirror with defaults', ['[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], { targetDir: '/mnt/m', evenIfBackupFailed: false, touchFile: undefined, provenance: ['[rsync] enabled, p.ini:11', '[rsync] target_dir, p.ini:12'] }],
-    ['mirror with everything', ['[rsync]', 'enabled = 1', 'target_dir = /mnt/m', 'even_if_backup_failed = on', 'touch_file = /mnt/m/.wake'], { targetDir: '/mnt/m', evenIfBackupFailed: true, touchFile: '/mnt/m/.wake' }],
+    ['mirror with defaults', ['[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], { targetDir: '/mnt/m', evenIfBackupFailed: false, touchFile: undefined, mustBeMounted: false, ioTimeoutSeconds: 600, provenance: ['[rsync] enabled, p.ini:11', '[rsync] target_dir, p.ini:12'] }],
+    ['mirror with everything', ['[rsync]', 'enabled = 1', 'target_dir = /mnt/m', 'even_if_backup_failed = on', 'touch_file = /mnt/m/.wake', 'target_dir_must_be_mounted = yes', 'io_timeout = 30'], { targetDir: '/mnt/m', evenIfBackupFailed: true, touchFile: '/mnt/m/.wake', mustBeMounted: true, ioTimeoutSeconds: 30 }],
   ] as [string, string[], Record<string, unknown>][])('%s', (_name, rsync, expected) => {
     expect(planOf([...BACKUP, ...LVM_MAIN, ...rsync]).mirror).toMatchObject(expected);
   });

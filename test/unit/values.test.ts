@@ -111,6 +111,12 @@ describe('accepted values and what they become', () => {
     // booleans, any case
     ...['1', 'yes', 'true', 'on', 'YES', 'True', 'ON'].map((v) => ['rsync', 'even_if_backup_failed', v, true]),
     ...['0', 'no', 'false', 'off', 'No', 'FALSE', 'Off'].map((v) => ['rsync', 'even_if_backup_failed', v, false]),
+    ['backup', 'target_must_be_mounted', 'yes', true],
+    ['rsync', 'target_dir_must_be_mounted', 'Off', false],
+    // bounds on waits
+    ['rsync', 'io_timeout', '1', 1],
+    ['rsync', 'io_timeout', '600', 600],
+    ['rsync', 'io_timeout', '86400', 86400],
     // mount options: always mounted ro; these are extras
     ['lvm', 'mount_options', 'noatime', ['noatime']],
     ['lvm', 'mount_options', 'noatime,nodev', ['noatime', 'nodev']],
@@ -211,6 +217,12 @@ describe('rejected values: code, message and line', () => {
     // booleans
     ...['2', 'y', 'enabled', 'truee', '', 'yes please'].map((v) => [`boolean ${JSON.stringify(v)}`, 'rsync', 'even_if_backup_failed', v, 'BG023', 'is not a boolean']),
     ['boolean enabled', 'rsync', 'enabled', 'sometimes', 'BG023', 'expected a boolean: 1, yes, true, on, 0, no, false or off, found "sometimes"'],
+    ['target_must_be_mounted not a boolean', 'backup', 'target_must_be_mounted', 'nfs', 'BG023', 'is not a boolean'],
+    ['target_dir_must_be_mounted not a boolean', 'rsync', 'target_dir_must_be_mounted', 'mounted', 'BG023', 'is not a boolean'],
+    // io_timeout: 0 would be "no bound" to rsync
+    ['io_timeout 0', 'rsync', 'io_timeout', '0', 'BG025', 'expected a whole number of seconds, 1 to 86400, found "0": must be from 1 to 86400'],
+    ['io_timeout with a unit', 'rsync', 'io_timeout', '10m', 'BG025', 'must be a whole number'],
+    ['io_timeout over a day', 'rsync', 'io_timeout', '86401', 'BG025', 'must be from 1 to 86400'],
     // mount options
     ['rw', 'lvm', 'mount_options', 'rw', 'BG028', 'option "rw" is not allowed: the snapshot is mounted read-only'],
     ['rw among others', 'lvm', 'mount_options', 'noatime,rw', 'BG028', 'option "rw" is not allowed'],
