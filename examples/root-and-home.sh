@@ -1111,11 +1111,12 @@ mirror_rsync() {
 # latest_successful never names an archive it does not hold whole. Partial slices and temporary
 # bookkeeping files (what a killed run left) are never copied.
 copy_to_mirror() {
+  local -a transport=()
   MIRROR_ATTEMPTED=1
   wake_mirror
   check_mirror_dir
-  mirror_rsync 'the archives' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful
-  mirror_rsync 'the bookkeeping' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
+  mirror_rsync 'the archives' "${transport[@]}" '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful
+  mirror_rsync 'the bookkeeping' "${transport[@]}" '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
 }
 
 # stop_mirror_copy STATUS NAME: a signal during the copy from the EXIT trap stops it and the run.

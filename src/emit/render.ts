@@ -68,7 +68,7 @@ function viewModel(plan: Plan, noopVariant: boolean) {
       lockFile: provenance('backup lock_file', '[backup] lock_file'),
       lockWait: provenance('backup lock_wait', '[backup] lock_wait = 0'),
     },
-    mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
+    mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, local: plan.mirror.remote === undefined, touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
     sources: plan.sources.map((s) => ({ ...s, extraMountOptions: s.snapshot?.mountOptions.join(',') ?? '' })),
   };
 }

@@ -1,6 +1,6 @@
 // Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
 // emitter has no decisions left to make.
-import type { DarSettings, Profile, Source } from '../profile/profile.js';
+import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'flock', 'dar'];
@@ -25,6 +25,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
       ? undefined
       : {
           ...profile.rsync,
+          sshCommand: profile.rsync.remote === undefined ? [] : sshCommand(profile.rsync),
           provenance: provenanceLines(profile.lines, profileName, 'rsync'),
         };
   return {
@@ -49,7 +50,16 @@ function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirro
   const commands = [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : [])];
   if ((targetMustBeMounted || mirror?.mustBeMounted === true) && !commands.includes('mountpoint')) commands.push('mountpoint');
   if (mirror !== undefined) commands.push('rsync', 'timeout');
+  if (mirror?.remote !== undefined) commands.push('ssh');
   return commands;
+}
+
+/** ssh as rsync -e runs it: never a password prompt (BatchMode), a bounded connect, the profile's port and key. */
+function sshCommand(rsync: RsyncSettings): string[] {
+  const command = ['ssh', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${rsync.ioTimeoutSeconds}`];
+  if (rsync.sshPort !== undefined) command.push('-p', String(rsync.sshPort));
+  if (rsync.sshIdentityFile !== undefined) command.push('-i', rsync.sshIdentityFile);
+  return command;
 }
 
 function planSource(source: Source, dar: DarSettings, provenance: string[]): PlannedSource {

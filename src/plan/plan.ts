@@ -35,7 +35,14 @@ export interface PlannedSource {
 }
 
 export interface PlannedMirror {
+  /** A local directory, or [user@]host:/path. */
   targetDir: string;
+  /** Set for a mirror on another host: rsync -e with sshCommand. */
+  remote?: { user?: string; host: string; path: string };
+  /** ssh and its options, for rsync -e; [] for a local mirror. */
+  sshCommand: string[];
+  sshIdentityFile?: string;
+  sshPort?: number;
   evenIfBackupFailed: boolean;
   touchFile?: string;
   /** Checked with mountpoint -q before rsync. */

@@ -5,7 +5,7 @@ import type { DarSettings, Profile, RsyncSettings, Source, SourceKind } from './
 import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
-import { lvName, parseValue, type FullPolicy, type SnapshotSize } from './values.js';
+import { lvName, parseValue, type FullPolicy, type MirrorDestination, type SnapshotSize } from './values.js';
 import { splitWords } from './words.js';
 
 /** Reads typed values of one section and reports what is missing or does not apply. */
@@ -211,10 +211,15 @@ function darSettings(dar: SectionReader, diagnostics: Diagnostic[]): DarSettings
 
 function rsyncSettings(rsync: SectionReader): RsyncSettings | undefined {
   if (rsync.get<boolean>('enabled') !== true) return undefined;
-  const targetDir = rsync.require<string>('target_dir', 'when enabled = true');
-  if (targetDir === undefined) return undefined;
+  const destination = rsync.require<MirrorDestination>('target_dir', 'when enabled = true');
+  if (destination === undefined) return undefined;
+  if (destination.remote === undefined) rsync.rejectUnused(['ssh_identity_file', 'ssh_port'], 'when target_dir is a directory on this host (they are for host:/path)');
+  else rsync.rejectUnused(['touch_file', 'target_dir_must_be_mounted'], 'when target_dir is on another host: its side is not checked from here');
   return {
-    targetDir,
+    targetDir: destination.text,
+    remote: destination.remote,
+    sshIdentityFile: rsync.get<string>('ssh_identity_file'),
+    sshPort: rsync.get<number>('ssh_port'),
     evenIfBackupFailed: rsync.get<boolean>('even_if_backup_failed') ?? false,
     touchFile: rsync.get<string>('touch_file'),
     mustBeMounted: rsync.get<boolean>('target_dir_must_be_mounted') ?? false,

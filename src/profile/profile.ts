@@ -41,7 +41,12 @@ export interface DarSettings {
 }
 
 export interface RsyncSettings {
+  /** As written: a local directory, or [user@]host:/path. */
   targetDir: string;
+  /** Set when targetDir is on another host (rsync over ssh). */
+  remote?: { user?: string; host: string; path: string };
+  sshIdentityFile?: string;
+  sshPort?: number;
   evenIfBackupFailed: boolean;
   touchFile?: string;
   /** [rsync] target_dir_must_be_mounted: copy only onto a mount point. */

@@ -61,7 +61,7 @@ const snapshotsDoNotCollide: Rule = (profile) => {
 
 const mirrorIsElsewhere: Rule = (profile) => {
   const rsync = profile.rsync;
-  if (rsync === undefined) return [];
+  if (rsync === undefined || rsync.remote !== undefined) return [];
   if (!isSameOrInside(rsync.targetDir, profile.target) && !isSameOrInside(profile.target, rsync.targetDir)) return [];
   return [conflict(profile.lines['rsync target_dir'] ?? 0, 'rsync', 'target_dir', `expected a directory outside [backup] target, found ${JSON.stringify(rsync.targetDir)}, which overlaps ${JSON.stringify(profile.target)}`)];
 };
@@ -81,7 +81,7 @@ const targetOutsideDirectorySources: Rule = (profile) =>
     const root = source.root;
     if (root === undefined) return [];
     const written = [{ what: `[backup] target ${JSON.stringify(profile.target)}`, path: profile.target }];
-    if (profile.rsync !== undefined) written.push({ what: `[rsync] target_dir ${JSON.stringify(profile.rsync.targetDir)}`, path: profile.rsync.targetDir });
+    if (profile.rsync !== undefined && profile.rsync.remote === undefined) written.push({ what: `[rsync] target_dir ${JSON.stringify(profile.rsync.targetDir)}`, path: profile.rsync.targetDir });
     if (relativeInside(profile.target, root) === undefined) {
       written.push(...profile.sources.filter((s) => s.name !== 'main').map((s) => ({ what: `the set directory of [volume ${s.name}], ${JSON.stringify(s.setRoot)},`, path: s.setRoot })));
     }

@@ -140,7 +140,14 @@ export const SCHEMA: SectionSpec[] = [
     doc: 'Copy the backup sets elsewhere after the run (rsync -a; never --delete).',
     keys: [
       { key: 'enabled', kind: v.boolean, default: 'false', doc: 'Copy TARGET/ to target_dir/ after the run.', example: 'false', original: true },
-      { key: 'target_dir', kind: v.absolutePath, required: 'when enabled', doc: 'Mirror destination.', example: '/mnt/nfs/backups', original: true },
+      {
+        key: 'target_dir',
+        kind: v.mirrorDestination,
+        required: 'when enabled',
+        doc: 'Mirror destination: a directory on this host, or host:/path or user@host:/path on another, copied to over ssh (an IPv6 address in [brackets]). A remote directory is not checked before rsync; ssh never asks for a password (BatchMode=yes): give it a key (ssh_identity_file, or the user\'s ssh configuration).',
+        example: '/mnt/nfs/backups',
+        original: true,
+      },
       { key: 'even_if_backup_failed', kind: v.boolean, default: 'false', doc: 'Copy even when the backup failed (never after the run was stopped by a signal).', original: true },
       { key: 'touch_file', kind: v.absolutePath, default: '(none)', doc: 'Touch this file first to wake an automounted target, and wait up to 15 s for it to appear.', example: '/mnt/nfs/backups/.wake', original: true },
       {
@@ -156,9 +163,11 @@ export const SCHEMA: SectionSpec[] = [
         key: 'io_timeout',
         kind: v.timeoutSeconds,
         default: '600',
-        doc: 'Seconds any wait on the mirror may last: touching touch_file and testing target_dir (each under timeout), and rsync (--timeout: no data moved for this long). A hung NFS server then fails the run with a message naming this key instead of stalling it for ever.',
+        doc: 'Seconds any wait on the mirror may last (also ssh\'s ConnectTimeout for a remote target_dir): touching touch_file and testing target_dir (each under timeout), and rsync (--timeout: no data moved for this long). A hung NFS server then fails the run with a message naming this key instead of stalling it for ever.',
         original: false,
       },
+      { key: 'ssh_identity_file', kind: v.absolutePath, default: '(none)', doc: 'For a remote target_dir: the private key ssh uses (ssh -i); by default ssh\'s own configuration decides.', example: '/root/.ssh/backup_ed25519', original: false },
+      { key: 'ssh_port', kind: v.port, default: '(ssh\'s own: 22)', doc: 'For a remote target_dir: the port of its ssh server (ssh -p).', example: '22', original: false },
     ],
   },
 ];

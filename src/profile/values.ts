@@ -68,6 +68,44 @@ export const snapshotSize = kind<SnapshotSize>(
 
 export const absolutePath = kind('BG020', 'an absolute path', singleLine.refine((v) => v.startsWith('/'), 'must be an absolute path (start with "/")'));
 
+/** [rsync] target_dir: a local directory, or a directory on another host reached by rsync over ssh. */
+export interface MirrorDestination {
+  /** As written: what rsync is given. */
+  text: string;
+  remote?: { user?: string; host: string; path: string };
+}
+const REMOTE_SPEC = /^(?:([^@/]*)@)?(\[[^\]]*\]|[^:/[\]]*)(:+)(.*)$/s;
+const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+const IPV6_IN_BRACKETS = /^\[[0-9A-Fa-f:.]+\]$/;
+const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+// The remote shell reads the path (rsync before 3.2.4 does not protect it): shlex.quote's safe set.
+const REMOTE_PATH = /^\/[A-Za-z0-9_@%+=:,./-]*$/;
+
+function remoteDestination(v: string): MirrorDestination | string {
+  if (/^rsync:\/\//i.test(v)) return 'rsync daemon destinations (rsync://, host::module) are not supported; use host:/path (rsync over ssh)';
+  const m = REMOTE_SPEC.exec(v);
+  if (m === null) return 'must be an absolute path (start with "/"), or host:/path or user@host:/path for a mirror on another host';
+  const [, user, host = '', colons = '', path = ''] = m;
+  if (colons.length > 1) return 'rsync daemon destinations (rsync://, host::module) are not supported; use host:/path (rsync over ssh)';
+  if (!HOST_NAME.test(host) && !IPV6_IN_BRACKETS.test(host)) return `host ${JSON.stringify(host)} is not a host name, an IPv4 address or an IPv6 address in [brackets]`;
+  if (user !== undefined && !USER_NAME.test(user)) return `user ${JSON.stringify(user)} is not a user name (letters, digits, _ . -, not starting with . or -)`;
+  if (!path.startsWith('/')) return `the path after "${host}:" must be absolute (start with "/")`;
+  if (!REMOTE_PATH.test(path)) return 'the remote path may contain only letters, digits and _ @ % + = : , . / - (the remote shell reads it)';
+  return { text: v, remote: { user, host, path } };
+}
+
+export const mirrorDestination = kind<MirrorDestination>(
+  'BG020',
+  'an absolute path, or host:/path or user@host:/path (rsync over ssh)',
+  singleLine.transform((v, ctx) => {
+    if (v.startsWith('/')) return { text: v };
+    const destination = remoteDestination(v);
+    if (typeof destination !== 'string') return destination;
+    ctx.addIssue({ code: 'custom', message: destination });
+    return z.NEVER;
+  }),
+);
+
 // zod's own enum message repeats the raw value, newlines and all: the diagnostic already shows it quoted.
 function oneOf<T extends [string, ...string[]]>(values: T) {
   return z.enum(values, { errorMap: () => ({ message: 'is not one of these' }) });
@@ -119,6 +157,7 @@ export const compressionLevel = kind('BG025', 'a whole number, 1 to 9 (zstd: 1 t
 export const seconds = kind('BG025', 'a whole number of seconds, 0 to 86400', integer(0, 86400));
 // A bound on a wait: 0 would mean "no bound" to rsync --timeout, so it is not offered.
 export const timeoutSeconds = kind('BG025', 'a whole number of seconds, 1 to 86400', integer(1, 86400));
+export const port = kind('BG025', 'a TCP port, 1 to 65535', integer(1, 65535));
 export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
 
 // dar -s: a number with an optional k, M, G, T, P, E, Z or Y suffix; 0 means one single slice.

@@ -126,6 +126,7 @@ describe('required commands and root', () => {
     ['directory whose target must be mounted', [...BACKUP, 'target_must_be_mounted = yes', ...DIRECTORY_MAIN], [...BASE_COMMANDS, 'mountpoint'], false],
     ['directory whose mirror must be mounted', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, 'mountpoint', 'rsync', 'timeout'], false],
     ['LVM whose target and mirror must be mounted: mountpoint once', [...BACKUP, 'target_must_be_mounted = yes', ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync', 'timeout'], true],
+    ['a remote mirror needs ssh', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = backup@nas:/srv/m'], [...BASE_COMMANDS, 'rsync', 'timeout', 'ssh'], false],
     ['a disabled mirror needs no rsync', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = no', 'target_dir = /mnt/m'], BASE_COMMANDS, false],
   ] as [string, string[], string[], boolean][])('%s', (_name, lines, commands, needsRoot) => {
     const plan = planOf(lines);
@@ -146,6 +147,9 @@ describe('profile-wide settings', () => {
   it.each([
     ['mirror with defaults', ['[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], { targetDir: '/mnt/m', evenIfBackupFailed: false, touchFile: undefined, mustBeMounted: false, ioTimeoutSeconds: 600, provenance: ['[rsync] enabled, p.ini:11', '[rsync] target_dir, p.ini:12'] }],
     ['mirror with everything', ['[rsync]', 'enabled = 1', 'target_dir = /mnt/m', 'even_if_backup_failed = on', 'touch_file = /mnt/m/.wake', 'target_dir_must_be_mounted = yes', 'io_timeout = 30'], { targetDir: '/mnt/m', evenIfBackupFailed: true, touchFile: '/mnt/m/.wake', mustBeMounted: true, ioTimeoutSeconds: 30 }],
+    ['a local mirror has no ssh command', ['[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], { remote: undefined, sshCommand: [] }],
+    ['a remote mirror: ssh in batch mode, connect bounded by io_timeout', ['[rsync]', 'enabled = yes', 'target_dir = nas:/srv/m'], { targetDir: 'nas:/srv/m', remote: { host: 'nas', path: '/srv/m' }, sshCommand: ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=600'] }],
+    ['a remote mirror with a port, a key file and io_timeout', ['[rsync]', 'enabled = yes', 'target_dir = b@[2001:db8::1]:/m', 'ssh_identity_file = /root/.ssh/b k', 'ssh_port = 2222', 'io_timeout = 60'], { remote: { user: 'b', host: '[2001:db8::1]', path: '/m' }, sshCommand: ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=60', '-p', '2222', '-i', '/root/.ssh/b k'] }],
   ] as [string, string[], Record<string, unknown>][])('%s', (_name, rsync, expected) => {
     expect(planOf([...BACKUP, ...LVM_MAIN, ...rsync]).mirror).toMatchObject(expected);
   });

@@ -40,6 +40,8 @@ describe('accepted profiles', () => {
     ['target inside source_root, excluded by a parent', [...BACKUP, 'source_type = directory', 'source_root = /var', 'excludes = "backups"']],
     ['source_root inside target', ['[backup]', 'target = /srv', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv/2024-01/x']],
     ['mirror beside the target', [...VALID, '[rsync]', 'enabled = yes', 'target_dir = /var/backups/dar-mirror']],
+    ['a remote mirror at the target\'s path, on another host', [...VALID, '[rsync]', 'enabled = yes', 'target_dir = nas:/var/backups/dar', 'ssh_port = 22', 'ssh_identity_file = /root/.ssh/k']],
+    ['a remote mirror inside a directory source_root\'s path, on another host', ['[backup]', 'target = /backups', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv', '[rsync]', 'enabled = yes', 'target_dir = nas:/srv/mirror']],
     ['a disabled mirror inside the target', [...VALID, '[rsync]', 'enabled = no', 'target_dir = /var/backups/dar/m']],
     ['volume names that differ otherwise', [...BACKUP, ...directoryVolume('a-b', '/srv/a'), ...directoryVolume('a-c', '/srv/b')]],
     ['section names in capitals', ['[BACKUP]', 'target = /var/backups/dar', 'archive_prefix = host-', 'source_type = directory', 'source_root = /srv', '[Dar]', 'compression = xz']],
@@ -77,7 +79,7 @@ describe('accepted profiles', () => {
     expect(compileProfile(renderExampleProfile(), { profileName: 'init.ini' }).diagnostics).toEqual([]);
   });
 
-  it.each(['directory.ini', 'volumes.ini', 'volumes-only.ini', 'nasty.ini', 'mirror-mounted.ini'])('fixture %s compiles with no diagnostics', (name) => {
+  it.each(['directory.ini', 'volumes.ini', 'volumes-only.ini', 'nasty.ini', 'mirror-mounted.ini', 'mirror-remote.ini'])('fixture %s compiles with no diagnostics', (name) => {
     expect(compileProfile(readFileSync(join(FIXTURE_PROFILES_DIRECTORY, name), 'utf8'), { profileName: name }).diagnostics).toEqual([]);
   });
 });
@@ -144,6 +146,14 @@ describe('keys that do not apply (BG014) and duplicate keys (BG005)', () => {
     ]],
     ['source_root in an LVM volume', [...BACKUP, ...lvmVolume('home', 'home', 'source_root = /home')], [['BG014', 8, 'volume home', 'source_root', 'not used when source_type = lvm']]],
     ['source_root with the original LVM source: only a warning', [...VALID, '[backup]', 'source_root = /srv'], [['BG014', 11, 'backup', 'source_root', 'ignored when source_type = lvm (the original never read it either)']]],
+    ['ssh keys with a mirror on this host', [...VALID, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'ssh_port = 2222', 'ssh_identity_file = /root/.ssh/k'], [
+      ['BG014', 13, 'rsync', 'ssh_port', 'not used when target_dir is a directory on this host (they are for host:/path)'],
+      ['BG014', 14, 'rsync', 'ssh_identity_file', 'not used when target_dir is a directory on this host'],
+    ]],
+    ['local checks with a remote mirror', [...VALID, '[rsync]', 'enabled = yes', 'target_dir = nas:/srv/m', 'touch_file = /mnt/m/.wake', 'target_dir_must_be_mounted = yes'], [
+      ['BG014', 13, 'rsync', 'touch_file', 'not used when target_dir is on another host: its side is not checked from here'],
+      ['BG014', 14, 'rsync', 'target_dir_must_be_mounted', 'not used when target_dir is on another host'],
+    ]],
     ['duplicate key', [...VALID, 'snapshot_size = 3G'], [['BG005', 10, 'lvm', 'snapshot_size', 'duplicate key "snapshot_size" (first set on line 9; the original tool silently kept the last)']]],
     ['duplicate key in a repeated section', [...VALID, '[backup]', 'Target = /srv'], [['BG005', 11, 'backup', 'target', 'first set on line 2']]],
   ] as [string, string[], Expected[]][])('%s', (_name, lines, expected) => {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+# [rsync] target_dir = user@host:/path: the copy goes over ssh, with the profile's key file and port
+# and BatchMode (never a password prompt at night). The ssh stub records its arguments and runs the
+# remote command on this host, so the real rsync really copies, both passes.
+
+load test_helper/common
+
+setup_file() {
+  setup_fixture_dirs
+  SCRIPT=$(compile_fixture lvm-mirror-remote)
+  export SCRIPT
+}
+
+setup() {
+  setup_run_environment
+  ln -s -- "${STUB_HELPER_DIR}/stub-command" "${STUB_BIN}/ssh"
+  SSH='ssh -o BatchMode=yes -o ConnectTimeout=600 -p 2222 -i /etc/backup-gen/id_ed25519'
+}
+
+mirror_files() {
+  (cd "${MIRROR:?}" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort)
+}
+
+@test "a remote mirror gets the backup set over ssh, with the profile's key file and port, in batch mode" {
+  run -0 --separate-stderr "${SCRIPT}"
+  assert_equal "$(target_files)" "$(mirror_files)" 'the files in the mirror'
+  assert_equal 2 "$(stub_call_count ssh)" 'ssh calls (one per pass)'
+  local call
+  while IFS= read -r call; do
+    assert_contains "${call}" "${SSH} -l backup mirror.example rsync --server " 'the ssh call'
+    [[ ${call} == "${SSH} -l backup mirror.example rsync --server "* ]]
+  done < <(stub_calls ssh)
+  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful -- ${TARGET}/ backup@mirror.example:${MIRROR}/
+rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ backup@mirror.example:${MIRROR}/" "$(stub_calls rsync | grep -v -e ' --server ')" 'the rsync calls'
+}
+
+@test "the remote directory is not checked here: INFO says so, and no local directory of that name is looked at" {
+  # Here the "remote" host is this one: without a local check, rsync's remote side makes it.
+  rmdir -- "${MIRROR}"
+  run -0 --separate-stderr "${SCRIPT}" -l INFO
+  assert_contains "${stderr}" "INFO: the mirror backup@mirror.example:${MIRROR} is remote: its directory is not checked before rsync"
+  assert_equal 0 "$(stub_call_count mountpoint)" 'mountpoint calls'
+  assert_equal "$(target_files)" "$(mirror_files)" 'the files in the mirror'
+}
+
+@test "ssh failing (host unreachable, key refused) fails the run and keeps the backup, which is complete" {
+  export STUB_FAIL_ssh=255 STUB_STDERR_ssh='ssh: connect to host mirror.example port 2222: Connection refused'
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "ERROR: rsync to backup@mirror.example:${MIRROR} failed"
+  assert_equal 1 "$(stub_call_count ssh)" 'ssh calls'
+  assert_equal '' "$(mirror_files)" 'the files in the mirror'
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+  assert_host_clean
+}
