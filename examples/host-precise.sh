@@ -183,12 +183,14 @@ run_child() {
 # ---- teardown ----
 # Every step is idempotent: it runs after each source and again, for what is left, from the EXIT trap.
 
-# The child leads its own process group (run_child): the whole group is stopped, not only the
-# leader, and what is still there once the leader has gone is killed.
+# A command from run_child leads its own process group: the whole group is stopped, not only the
+# leader, and what is still there once the leader has gone is killed. A subshell of this script
+# (the mirror copy after a failure) is not a group leader: it gets the signal itself, and stops
+# its own child the same way.
 stop_child() {
   if [[ -n ${CHILD_PID} ]] && kill -0 "${CHILD_PID}" 2>/dev/null; then
     log WARNING "stopping ${CHILD_PID} and its process group before cleaning up"
-    kill -TERM -- "-${CHILD_PID}" 2>/dev/null || true
+    kill -TERM -- "-${CHILD_PID}" 2>/dev/null || kill -TERM "${CHILD_PID}" 2>/dev/null || true
     wait "${CHILD_PID}" 2>/dev/null || true
     kill -KILL -- "-${CHILD_PID}" 2>/dev/null || true
   fi

@@ -15,6 +15,9 @@ bats_require_minimum_version 1.5.0
 
 NOW='2024-03-05 09:10:30'
 STAMP=2024-03-05T0910
+# The options of the mirror's two rsync passes.
+RSYNC_ARCHIVES=(-a -v --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful)
+RSYNC_BOOKKEEPING=(-a -v --timeout=600 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*')
 MONTH=2024-03
 # One path component carrying every shell metacharacter. No white space before ";": in a profile,
 # " ;" starts an inline comment, as it did for the original tool's ConfigParser.
@@ -226,8 +229,11 @@ assert_shellcheck_accepts() {
   run_script
   ((status == 0))
   mapfile -t rsync_calls < <(calls_of rsync)
-  ((${#rsync_calls[@]} == 1))
-  assert_call "${rsync_calls[0]}" -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- "${TARGET}/" "${MIRROR}/"
+  # The archives first, the bookkeeping last (a copy that fails part-way never leaves the mirror's
+  # latest_successful naming an archive it does not hold).
+  ((${#rsync_calls[@]} == 2))
+  assert_call "${rsync_calls[0]}" "${RSYNC_ARCHIVES[@]}" -- "${TARGET}/" "${MIRROR}/"
+  assert_call "${rsync_calls[1]}" "${RSYNC_BOOKKEEPING[@]}" -- "${TARGET}/" "${MIRROR}/"
 }
 
 @test "the archive is published under the hostile name and the chain files hold it exactly" {
@@ -307,8 +313,8 @@ assert_shellcheck_accepts() {
       pasted+=("${line}")
     fi
   done <<<"${output}"
-  # two dar commands (main and extra-1) and one rsync, none of them run by the noop run itself
-  ((${#pasted[@]} == 3))
+  # two dar commands (main and extra-1) and two rsync passes, none of them run by the noop run itself
+  ((${#pasted[@]} == 4))
   [[ ! -e ${STUB_LOG}/calls ]] || { cat -- "${STUB_LOG}/calls"; false; }
   for line in "${pasted[@]}"; do
     env -C "${BATS_TEST_TMPDIR}/cwd" PATH="${STUBS}:/usr/bin:/bin" bash -c "${line}"
@@ -317,7 +323,9 @@ assert_shellcheck_accepts() {
   mapfile -d '' -t options < <(expected_dar_options hostile "${EXCLUDES[@]}" -- "${SUBDIRS[@]}")
   mapfile -t calls < <(calls_of dar)
   assert_call "${calls[0]}" -c "${TARGET}/${MONTH}/.${PREFIX}${STAMP}-FULL.partial" -R "${SRC}" "${options[@]}"
-  assert_call "$(calls_of rsync)" -a -v '--exclude=.*.partial.*' --exclude=/.backup-gen.lock -- "${TARGET}/" "${MIRROR}/"
+  mapfile -t calls < <(calls_of rsync)
+  assert_call "${calls[0]}" "${RSYNC_ARCHIVES[@]}" -- "${TARGET}/" "${MIRROR}/"
+  assert_call "${calls[1]}" "${RSYNC_BOOKKEEPING[@]}" -- "${TARGET}/" "${MIRROR}/"
   assert_nothing_executed
 }
 
