@@ -44,7 +44,7 @@ readonly LOCK_FILE=/var/backups/www/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=0
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid flock dar)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid realpath flock dar)
 
 # ---- run state ----
 LOG_THRESHOLD=30
@@ -67,6 +67,8 @@ ARCHIVE_PARENT=
 MOUNTED=()
 MOUNT_DIRS=()
 UNPUBLISHED=()
+# dar -P options for the target, mirror, lock and log file where they lie inside a source.
+SELF_EXCLUDES=()
 TEMPORARY_FILES=()
 # A signal that came while an archive was being published (publish_archive acts on it after).
 DEFERRED_SIGNAL=
@@ -449,6 +451,83 @@ check_environment() {
   fi
 }
 
+# ---- what an archive never contains: the target, the mirror, the lock file, the log file ----
+# Each can lie inside what is archived: on the snapshotted LV itself (the root LV as the source,
+# target = /var/backups), under a [bindmounts] path, or in a directory source it is reached through
+# a symbolic link. Every FULL would then hold all earlier archives, and dar could read its own
+# growing slice. Only the running host can tell (realpath, device numbers): each one is found here
+# and left out of the archive with dar -P, said at INFO.
+
+# protected_paths: one "WHAT|PATH" line each.
+protected_paths() {
+  printf '%s|%s\n' 'the backup target' "${BACKUP_TARGET}"
+  printf '%s|%s\n' 'the lock file' "${LOCK_FILE}"
+  if [[ -n ${LOG_FILE} ]]; then
+    printf '%s|%s\n' 'the log file' "${LOG_FILE}"
+  fi
+}
+
+# relative_inside PATH ROOT: PATH relative to ROOT ("." for ROOT itself); fails when it is outside.
+relative_inside() {
+  local -r path=$1 root=${2%/}
+  if [[ ${path} == "${root:-/}" ]]; then
+    printf '.\n'
+  elif [[ ${path} == "${root}"/* ]]; then
+    printf '%s\n' "${path#"${root}"/}"
+  else
+    return 1
+  fi
+}
+
+# place_on_device PATH DEVICE: where PATH (resolved) lies inside the filesystem on DEVICE, relative
+# to that filesystem's root; fails when it lies on another one. Asked of the nearest part of PATH
+# that exists, by device number (/dev/mapper/X and /dev/dm-N are one device).
+place_on_device() {
+  local -r path=$1 device=$2
+  local number existing=$1 mounted mount_point fs_root inside
+  number=$(stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || return 1
+  while [[ ! -e ${existing} ]]; do
+    existing=${existing%/*}
+    existing=${existing:-/}
+  done
+  mounted=$(timeout 10 findmnt -n -o MAJ:MIN -T "${existing}" 2>/dev/null) || return 1
+  [[ ${mounted//[[:space:]]/} == "${number}" ]] || return 1
+  mount_point=$(timeout 10 findmnt -n -o TARGET -T "${existing}") || return 1
+  fs_root=$(timeout 10 findmnt -n -o FSROOT -T "${existing}") || return 1
+  inside=$(relative_inside "${path}" "${mount_point}") || return 1
+  fs_root=${fs_root%/}
+  if [[ -z ${fs_root} ]]; then
+    printf '%s\n' "${inside}"
+  elif [[ ${inside} == . ]]; then
+    printf '%s\n' "${fs_root#/}"
+  else
+    printf '%s\n' "${fs_root#/}/${inside}"
+  fi
+}
+
+# exclude_protected WHAT PATH RELATIVE: adds dar -P RELATIVE to SELF_EXCLUDES, and says so.
+exclude_protected() {
+  local -r what=$1 path=$2 relative=$3
+  if [[ ${relative} == . ]]; then
+    die "${what} ${path} is the very tree this source archives; choose one outside it"
+  fi
+  log INFO "not archiving ${relative}: it is ${what} (${path})"
+  SELF_EXCLUDES+=(-P "${relative}")
+}
+
+# exclude_protected_from_directory ROOT: SELF_EXCLUDES for a directory source.
+exclude_protected_from_directory() {
+  local -r root=$1
+  local what path resolved_root relative
+  SELF_EXCLUDES=()
+  resolved_root=$(realpath -e -- "${root}" 2>/dev/null) || return 0
+  while IFS='|' read -r what path; do
+    if relative=$(relative_inside "$(realpath -m -- "${path}")" "${resolved_root}"); then
+      exclude_protected "${what}" "${path}" "${relative}"
+    fi
+  done < <(protected_paths)
+}
+
 # ---- archives: the original's backup-set layout ----
 # SET_ROOT/YYYY-MM/ holds one month: PREFIX<YYYY-MM-DDTHHMM>-FULL|-INC.N.dar slices, latest_successful
 # (the last good archive's name) and backup_deps ("child:parent" lines, "name:" for a FULL).
@@ -780,7 +859,8 @@ backup_main() {
   if [[ ! -d ${root} ]]; then
     die "source_root ${root} is not a directory"
   fi
-  archive_tree "${root}" "${set_root}" "${prefix}" "${dar_options[@]}"
+  exclude_protected_from_directory "${root}"
+  archive_tree "${root}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
   publish_archive
   teardown
 }

@@ -3,7 +3,7 @@
 import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'flock', 'dar'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'realpath', 'flock', 'dar'];
 
 /**
  * The lock protects the backup sets, so by default it lives with them, in the target: profiles

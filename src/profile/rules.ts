@@ -74,7 +74,8 @@ function relativeInside(path: string, root: string): string | undefined {
 
 /**
  * A directory source that contains the target, or a volume's set directory TARGET/NAME, would
- * archive its own archives, run after run.
+ * archive its own archives, run after run; the mirror, the lock file and the log file likewise
+ * change under dar. (What only the host can tell, symbolic links and mounts, the script finds.)
  */
 const targetOutsideDirectorySources: Rule = (profile) =>
   profile.sources.flatMap((source) => {
@@ -82,6 +83,9 @@ const targetOutsideDirectorySources: Rule = (profile) =>
     if (root === undefined) return [];
     const written = [{ what: `[backup] target ${JSON.stringify(profile.target)}`, path: profile.target }];
     if (profile.rsync !== undefined && profile.rsync.remote === undefined) written.push({ what: `[rsync] target_dir ${JSON.stringify(profile.rsync.targetDir)}`, path: profile.rsync.targetDir });
+    // Written on every run too; the script leaves them out at run time, but what is known now is said now.
+    if (profile.lockFile !== undefined) written.push({ what: `[backup] lock_file ${JSON.stringify(profile.lockFile)}`, path: profile.lockFile });
+    if (profile.logFile !== undefined) written.push({ what: `[backup] log_file ${JSON.stringify(profile.logFile)}`, path: profile.logFile });
     if (relativeInside(profile.target, root) === undefined) {
       written.push(...profile.sources.filter((s) => s.name !== 'main').map((s) => ({ what: `the set directory of [volume ${s.name}], ${JSON.stringify(s.setRoot)},`, path: s.setRoot })));
     }

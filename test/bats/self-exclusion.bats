@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+# The archive never holds the backup target, the mirror, the lock file or the log file, even where
+# the profile's paths do not show that they lie inside the source (a symbolic link leads there):
+# the script finds it at run time and leaves them out (dar -P), saying so. Real dar and rsync.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  REPO=$(cd "${BATS_TEST_DIRNAME}/../.." && pwd)
+  W=${BATS_TEST_TMPDIR}
+  mkdir -p -- "${W}/src/data" "${W}/src/var-backups" "${W}/src/mirror" "${W}/src/logs"
+  printf 'precious\n' >"${W}/src/data/file"
+  # The profile names paths outside the source; each is a symbolic link into it.
+  ln -s -- "${W}/src/var-backups" "${W}/backups"
+  ln -s -- "${W}/src/mirror" "${W}/mirror"
+  ln -s -- "${W}/src/logs" "${W}/logs"
+  cat >"${W}/p.ini" <<EOF
+[backup]
+source_type = directory
+source_root = ${W}/src
+target = ${W}/backups
+archive_prefix = self-
+log_file = ${W}/logs/backup.log
+
+[rsync]
+enabled = yes
+target_dir = ${W}/mirror
+EOF
+  node "${REPO}/dist/cli.js" "${W}/p.ini" -o "${W}/p.sh"
+  export BACKUP_GEN_PATH=${REPO}/test/bats/helpers/fake-clock:/usr/bin:/bin
+}
+
+# listing ARCHIVE: the paths dar recorded in ARCHIVE, one a line.
+listing() {
+  dar -l "$1" -Q | awk 'NR > 2 { print $NF }'
+}
+
+assert_line() { # assert_line TEXT LINE
+  [[ $'\n'$1$'\n' == *$'\n'"$2"$'\n'* ]] || { printf 'no line: %s\nin:\n%s\n' "$2" "$1" >&2; return 1; }
+}
+
+@test "a target, mirror and log file reached through symbolic links into the source are left out of every archive" {
+  BG_TEST_NOW='2024-03-05 09:10' run -0 --separate-stderr "${W}/p.sh" -l INFO
+  local -r full_info=${stderr}
+  printf 'changed\n' >>"${W}/src/data/file"
+  BG_TEST_NOW='2024-03-05 09:20' run -0 --separate-stderr "${W}/p.sh" -l INFO
+  assert_line "${full_info}" "INFO: not archiving var-backups: it is the backup target (${W}/backups)"
+  assert_line "${full_info}" "INFO: not archiving mirror: it is the mirror (${W}/mirror)"
+  assert_line "${full_info}" "INFO: not archiving var-backups/.backup-gen.lock: it is the lock file (${W}/backups/.backup-gen.lock)"
+  assert_line "${full_info}" "INFO: not archiving logs/backup.log: it is the log file (${W}/logs/backup.log)"
+  local archive paths
+  for archive in self-2024-03-05T0910-FULL self-2024-03-05T0920-INC; do
+    paths=$(listing "${W}/src/var-backups/2024-03/${archive}")
+    [[ $'\n'${paths}$'\n' == *$'\n'data/file$'\n'* ]] || { printf '%s has no data/file:\n%s\n' "${archive}" "${paths}" >&2; return 1; }
+    if grep -E '^(var-backups|mirror)/|^logs/backup\.log$' <<<"${paths}"; then
+      printf '%s holds the files above, which it must not\n' "${archive}" >&2
+      return 1
+    fi
+  done
+}
