@@ -44,7 +44,7 @@ readonly LOCK_FILE=/srv/backups/myhost/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=1
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid realpath flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr timeout rsync timeout)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid realpath flock dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr timeout readlink rsync timeout)
 # [rsync] enabled, root-and-home.ini:38
 # [rsync] target_dir, root-and-home.ini:39
 # [rsync] touch_file, root-and-home.ini:40
@@ -712,13 +712,53 @@ mount_snapshot() {
   fi
 }
 
+# bind_target_problem ROOT PATH: why ROOT/PATH is not a real directory inside the snapshot mounted
+# on ROOT, or nothing. Component by component: [[ -d ]] and mount both follow a symbolic link, and
+# one in the snapshot (an absolute link, or ..) would put the bind mount on the live system.
+bind_target_problem() {
+  local -r root=$1 path=$2
+  local part current=$1
+  local -a parts
+  IFS=/ read -ra parts <<<"${path}"
+  for part in "${parts[@]}"; do
+    if [[ -z ${part} || ${part} == . ]]; then
+      continue
+    fi
+    current=${current}/${part}
+    if [[ ${part} == .. ]]; then
+      printf 'the path has a ".." component'
+      return 0
+    elif [[ -L ${current} ]]; then
+      printf '%s in the volume is a symbolic link (to %s), and a bind mount on it would land outside the snapshot' "${current#"${root}"}" "$(readlink -- "${current}")"
+      return 0
+    elif [[ ! -d ${current} ]]; then
+      printf 'the volume has no directory %s to mount it on; create it (empty) in the volume' "${current#"${root}"}"
+      return 0
+    fi
+  done
+}
+
+# check_bind_targets ROOT PATH...: every bind mount's directory, before any of them is mounted.
+check_bind_targets() {
+  local -r root=$1
+  shift
+  local path problem
+  if ((NOOP)); then
+    return 0
+  fi
+  for path in "$@"; do
+    problem=$(bind_target_problem "${root}" "${path}")
+    if [[ -n ${problem} ]]; then
+      die "cannot bind-mount ${path} into the snapshot: ${problem}"
+    fi
+  done
+}
+
 # [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive,
-# read-only like the snapshot (util-linux applies -o ro to a bind mount by remounting it).
+# read-only like the snapshot (util-linux applies -o ro to a bind mount by remounting it). Its
+# directory in the snapshot was checked first (check_bind_targets).
 bind_mount_into() {
   local -r mount_root=$1 path=$2
-  if ((!NOOP)) && [[ ! -d ${mount_root}${path} ]]; then
-    die "cannot bind-mount ${path}: the volume has no directory ${path} to mount it on; create it (empty) in the volume"
-  fi
   MOUNTED+=("${mount_root}${path}")
   run mount --bind -o ro -- "${path}" "${mount_root}${path}"
 }
@@ -1302,6 +1342,7 @@ backup_main() {
   create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${segment_type}" "${snapshot_size[@]}"
   make_mount_dir
   mount_snapshot "/dev/${volume_group}/${snapshot}" "${MOUNT_DIR}" "${type}" "${options}"
+  check_bind_targets "${MOUNT_DIR}" "${bind_mounts[@]}"
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done
@@ -1344,6 +1385,7 @@ backup_home() {
   create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${segment_type}" "${snapshot_size[@]}"
   make_mount_dir
   mount_snapshot "/dev/${volume_group}/${snapshot}" "${MOUNT_DIR}" "${type}" "${options}"
+  check_bind_targets "${MOUNT_DIR}" "${bind_mounts[@]}"
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done

@@ -13,7 +13,7 @@ const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 't
 export function defaultLockFile(target: string): string {
   return `${target.replace(/\/+$/, '')}/.backup-gen.lock`;
 }
-const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout', 'readlink'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
   // [dar] shapes every source's dar options, so each source's provenance names its keys too.

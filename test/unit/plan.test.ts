@@ -20,7 +20,7 @@ function planOf(lines: string[], profileName = 'p.ini'): Plan {
 const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
 const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'realpath', 'flock', 'dar'];
-const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout', 'readlink'];
 
 const BACKUP = ['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-'];
 const LVM_MAIN = ['source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snapshot_size = 2G'];
