@@ -78,6 +78,9 @@ SNAPSHOTS_GIVEN_UP=()
 SNAPSHOT_IN_USE=
 SNAPSHOT_IN_USE_TYPE=
 UNPUBLISHED=()
+# The sources whose backup worked, and those whose backup failed (run_source).
+SOURCES_BACKED_UP=()
+SOURCES_FAILED=()
 # dar -P options for the target, mirror, lock and log file where they lie inside a source.
 SELF_EXCLUDES=()
 TEMPORARY_FILES=()
@@ -1331,6 +1334,64 @@ backup_main() {
   publish_archive
 }
 
+# ---- sources: each one on its own ----
+# Every source is attempted: one that fails (a snapshot that cannot be made, dar failing) ends only
+# its own backup, and the run fails at the end, naming it. Each source runs in a subshell with an
+# EXIT trap of its own that tears down what that source set up; if a signal ends the run, its
+# teardown stops the subshell (stop_child), whose trap then cleans up.
+
+# on_source_exit: a source subshell's one exit path; 0, 1, 2 (warnings) or the signal's code.
+on_source_exit() {
+  local status=$?
+  trap '' HUP INT TERM
+  trap - ERR
+  set +e
+  if ! teardown; then
+    status=1
+  fi
+  if ((SIGNAL_STATUS)); then
+    status=${SIGNAL_STATUS}
+  elif ((status != 0)); then
+    status=1
+  elif ((WARNINGS)); then
+    status=2
+  fi
+  exit "${status}"
+}
+
+# run_source NAME FUNCTION: backs up one source in a subshell; records whether it worked.
+run_source() {
+  local -r name=$1 function=$2
+  local status=0
+  (
+    trap 'on_source_exit' EXIT
+    install_signal_traps
+    trap 'on_error "${LINENO}" "$?"' ERR
+    "${function}"
+  ) &
+  CHILD_PID=$!
+  wait "${CHILD_PID}" || status=$?
+  CHILD_PID=
+  case ${status} in
+    0) SOURCES_BACKED_UP+=("${name}") ;;
+    2)
+      WARNINGS=1
+      SOURCES_BACKED_UP+=("${name}")
+      ;;
+    *)
+      SOURCES_FAILED+=("${name}")
+      log ERROR "source ${name} failed (exit ${status}); its chain did not move; going on with the next source"
+      ;;
+  esac
+}
+
+# After every source was attempted: a run with a failed source fails, saying what was backed up.
+check_sources_backed_up() {
+  if ((${#SOURCES_FAILED[@]} > 0)); then
+    die "the backup of ${SOURCES_FAILED[*]} failed (see above); backed up and published: ${SOURCES_BACKED_UP[*]:-none}"
+  fi
+}
+
 # ---- main ----
 main() {
   exec 3>&1
@@ -1340,7 +1401,8 @@ main() {
   install_traps
   set_run_time
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
-  backup_main
+  run_source main backup_main
+  check_sources_backed_up
   copy_to_mirror
 }
 
