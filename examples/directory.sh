@@ -44,7 +44,7 @@ readonly LOCK_FILE=/var/backups/www/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=0
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat setsid realpath flock dar)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat realpath timeout flock dar)
 
 # ---- run state ----
 LOG_THRESHOLD=30
@@ -159,8 +159,8 @@ query() {
 }
 
 # run_child COMMAND...: like run, for long commands (dar, rsync). It runs in the background so a
-# signal is handled at once, not when the command ends, and in a process group of its own (setsid),
-# so that stop_child stops everything it started; its status goes to CHILD_STATUS.
+# signal is handled at once, not when the command ends (stop_child stops it and everything it
+# started); its status goes to CHILD_STATUS.
 run_child() {
   CHILD_STATUS=0
   if ((NOOP)); then
@@ -168,7 +168,7 @@ run_child() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  setsid "$@" 9>&- &
+  "$@" 9>&- &
   CHILD_PID=$!
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
@@ -177,16 +177,41 @@ run_child() {
 # ---- teardown ----
 # Every step is idempotent: it runs after each source and again, for what is left, from the EXIT trap.
 
-# A command from run_child leads its own process group: the whole group is stopped, not only the
-# leader, and what is still there once the leader has gone is killed. A subshell of this script
-# (the mirror copy after a failure) is not a group leader: it gets the signal itself, and stops
-# its own child the same way.
+# descendants PID: every process below PID (its children, theirs, ...), from /proc.
+descendants() {
+  local -r top=$1
+  local stat line pid parent child
+  local -a queue=("${top}")
+  local -A children=()
+  for stat in /proc/[0-9]*/stat; do
+    { IFS= read -r line <"${stat}"; } 2>/dev/null || continue
+    pid=${line%% *}
+    # Field 4, the parent, follows the command name, which is in parentheses and may hold spaces.
+    read -r _ parent _ <<<"${line##*) }"
+    children[${parent}]+=" ${pid}"
+  done
+  while ((${#queue[@]} > 0)); do
+    for child in ${children[${queue[0]}]:-}; do
+      printf '%s\n' "${child}"
+      queue+=("${child}")
+    done
+    queue=("${queue[@]:1}")
+  done
+}
+
+# The child and everything it started are stopped, not only the child (dar's helpers, ssh under
+# rsync, the mirror copy's rsync under its subshell); what is still there once the child has gone
+# is killed. They stay in the script's process group, so a signal to the whole group reaches them.
 stop_child() {
+  local -a below=()
   if [[ -n ${CHILD_PID} ]] && kill -0 "${CHILD_PID}" 2>/dev/null; then
-    log WARNING "stopping ${CHILD_PID} and its process group before cleaning up"
-    kill -TERM -- "-${CHILD_PID}" 2>/dev/null || kill -TERM "${CHILD_PID}" 2>/dev/null || true
+    log WARNING "stopping ${CHILD_PID} and the processes it started before cleaning up"
+    mapfile -t below < <(descendants "${CHILD_PID}")
+    kill -TERM "${CHILD_PID}" "${below[@]}" 2>/dev/null || true
     wait "${CHILD_PID}" 2>/dev/null || true
-    kill -KILL -- "-${CHILD_PID}" 2>/dev/null || true
+    if ((${#below[@]} > 0)); then
+      kill -KILL "${below[@]}" 2>/dev/null || true
+    fi
   fi
   CHILD_PID=
 }
@@ -508,6 +533,15 @@ place_on_device() {
   fi
 }
 
+# resolve PATH: PATH with every symbolic link, "." and ".." resolved, as far as it exists; bounded,
+# since a path on a hung NFS server never answers.
+resolve() {
+  if ! timeout 10 realpath -m -- "$1"; then
+    warn "cannot resolve $1 within 10 s (a hung network file system?); not checking whether an archive would hold it"
+    return 1
+  fi
+}
+
 # exclude_protected WHAT PATH RELATIVE: adds dar -P RELATIVE to SELF_EXCLUDES, and says so.
 exclude_protected() {
   local -r what=$1 path=$2 relative=$3
@@ -521,11 +555,12 @@ exclude_protected() {
 # exclude_protected_from_directory ROOT: SELF_EXCLUDES for a directory source.
 exclude_protected_from_directory() {
   local -r root=$1
-  local what path resolved_root relative
+  local what path resolved resolved_root relative
   SELF_EXCLUDES=()
-  resolved_root=$(realpath -e -- "${root}" 2>/dev/null) || return 0
+  resolved_root=$(resolve "${root}") || return 0
   while IFS='|' read -r what path; do
-    if relative=$(relative_inside "$(realpath -m -- "${path}")" "${resolved_root}"); then
+    resolved=$(resolve "${path}") || continue
+    if relative=$(relative_inside "${resolved}" "${resolved_root}"); then
       exclude_protected "${what}" "${path}" "${relative}"
     fi
   done < <(protected_paths)

@@ -3,7 +3,7 @@
 import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'realpath', 'flock', 'dar'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'];
 
 /**
  * The lock protects the backup sets, so by default it lives with them, in the target: profiles
@@ -13,7 +13,7 @@ const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 't
 export function defaultLockFile(target: string): string {
   return `${target.replace(/\/+$/, '')}/.backup-gen.lock`;
 }
-const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout', 'readlink'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'readlink'];
 
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
   // [dar] shapes every source's dar options, so each source's provenance names its keys too.
@@ -49,7 +49,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
 function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined): string[] {
   const commands = [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : [])];
   if ((targetMustBeMounted || mirror?.mustBeMounted === true) && !commands.includes('mountpoint')) commands.push('mountpoint');
-  if (mirror !== undefined) commands.push('rsync', 'timeout');
+  if (mirror !== undefined) commands.push('rsync');
   if (mirror?.remote !== undefined) commands.push('ssh');
   return commands;
 }

@@ -69,7 +69,8 @@ WRAP
   wait "${SCRIPT_PID}" || status=$?
   assert_equal 143 "${status}" 'exit status'
   sleep 0.2
-  if kill -0 "${LINGERING}" 2>/dev/null; then
+  # Alive: still there and not a zombie waiting for init to reap it.
+  if [[ -r /proc/${LINGERING}/stat && $(awk '{ print $3 }' "/proc/${LINGERING}/stat") != Z ]]; then
     printf "dar's child (pid %s) is still running after the run stopped\n" "${LINGERING}" >&2
     return 1
   fi

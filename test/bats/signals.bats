@@ -73,5 +73,5 @@ assert_cleaned_up_after() { # assert_cleaned_up_after SIGNAL
 
 @test "the script tells dar to stop with SIGTERM and waits for it" {
   interrupt_dar TERM
-  assert_contains "$(<"${BATS_TEST_TMPDIR}/stderr")" "WARNING: stopping ${DAR_PID} and its process group before cleaning up"
+  assert_contains "$(<"${BATS_TEST_TMPDIR}/stderr")" "WARNING: stopping ${DAR_PID} and the processes it started before cleaning up"
 }

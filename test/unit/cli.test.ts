@@ -157,7 +157,7 @@ describe.concurrent('plan', () => {
       target: '/b',
       fullPolicy: { every: 'month' },
       needsRoot: false,
-      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'realpath', 'flock', 'dar'],
+      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'],
       sources: [
         {
           name: 'main',

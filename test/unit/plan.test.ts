@@ -19,8 +19,8 @@ function planOf(lines: string[], profileName = 'p.ini'): Plan {
 
 const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
 const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'setsid', 'realpath', 'flock', 'dar'];
-const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'timeout', 'readlink'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'];
+const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'readlink'];
 
 const BACKUP = ['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-'];
 const LVM_MAIN = ['source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snapshot_size = 2G'];
@@ -121,12 +121,12 @@ describe('required commands and root', () => {
     ['directory only', [...BACKUP, ...DIRECTORY_MAIN], BASE_COMMANDS, false],
     ['LVM', [...BACKUP, ...LVM_MAIN], [...BASE_COMMANDS, ...LVM_COMMANDS], true],
     ['directory main with an LVM volume', [...BACKUP, ...DIRECTORY_MAIN, '[volume home]', 'volume_group = data', 'logical_volume = home', 'snapshot_size = 1G'], [...BASE_COMMANDS, ...LVM_COMMANDS], true],
-    ['directory with a mirror', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, 'rsync', 'timeout'], false],
-    ['LVM with a mirror', [...BACKUP, ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync', 'timeout'], true],
+    ['directory with a mirror', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, 'rsync'], false],
+    ['LVM with a mirror', [...BACKUP, ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync'], true],
     ['directory whose target must be mounted', [...BACKUP, 'target_must_be_mounted = yes', ...DIRECTORY_MAIN], [...BASE_COMMANDS, 'mountpoint'], false],
-    ['directory whose mirror must be mounted', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, 'mountpoint', 'rsync', 'timeout'], false],
-    ['LVM whose target and mirror must be mounted: mountpoint once', [...BACKUP, 'target_must_be_mounted = yes', ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync', 'timeout'], true],
-    ['a remote mirror needs ssh', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = backup@nas:/srv/m'], [...BASE_COMMANDS, 'rsync', 'timeout', 'ssh'], false],
+    ['directory whose mirror must be mounted', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, 'mountpoint', 'rsync'], false],
+    ['LVM whose target and mirror must be mounted: mountpoint once', [...BACKUP, 'target_must_be_mounted = yes', ...LVM_MAIN, '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', 'target_dir_must_be_mounted = yes'], [...BASE_COMMANDS, ...LVM_COMMANDS, 'rsync'], true],
+    ['a remote mirror needs ssh', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = yes', 'target_dir = backup@nas:/srv/m'], [...BASE_COMMANDS, 'rsync', 'ssh'], false],
     ['a disabled mirror needs no rsync', [...BACKUP, ...DIRECTORY_MAIN, '[rsync]', 'enabled = no', 'target_dir = /mnt/m'], BASE_COMMANDS, false],
   ] as [string, string[], string[], boolean][])('%s', (_name, lines, commands, needsRoot) => {
     const plan = planOf(lines);
