@@ -454,8 +454,10 @@ tree_state() {
 
 # tree_content DIR: the same without the directories' mtimes, which a file created and removed again
 # changes (to prove that what a directory holds is as it was).
+# The run's own lock file (TARGET/.backup-gen.lock, rewritten with its holder line by every run that
+# takes the lock) is not part of what a failed run must leave as it found it.
 tree_content() {
-  find "$1" \( -type d -printf '%p %y %#m\n' \) -o -printf '%p %y %#m %s %T@\n' | sort
+  find "$1" -name .backup-gen.lock -prune -o \( -type d -printf '%p %y %#m\n' \) -o -printf '%p %y %#m %s %T@\n' | sort
 }
 
 month() { date +%Y-%m; }

@@ -58,8 +58,8 @@ else
   loser_err=${b_err} loser_base=${B_BASE} winner_pid=${A_PID}
 fi
 note "the run that left: $(grep -E '^ERROR' <<<"${loser_err}" | head -n 1)"
-check_contains "the one that left names the other" "${loser_err}" "another run of ${SCENARIO}.ini is still going (pid ${winner_pid}, "
-check_contains "... and the lock file" "${loser_err}" "/run/lock/backup-gen-${SCENARIO}.lock"
+check_contains "the one that left names the other" "${loser_err}" "another run is still going (pid ${winner_pid}, profile ${SCENARIO}.ini, "
+check_contains "... and the lock file" "${loser_err}" "lock ${SET%/*}/.backup-gen.lock"
 check_eq "the one that left ran nothing (its DEBUG log has no 'run:' line)" '' "$(grep -E ' run: ' "${loser_base}.script.log" || true)"
 inc1=$(cat -- "${SET}/latest_successful")
 check_chain "${SET}" "${full}" "${inc1}"
