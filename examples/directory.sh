@@ -54,6 +54,8 @@ NOOP=${NOOP_VARIANT}
 WARNINGS=0
 SIGNAL_STATUS=0
 CHILD_PID=
+# 1 while CHILD_PID is a subshell of this script (stop_child signals it alone).
+CHILD_IS_SUBSHELL=0
 CHILD_STATUS=0
 # The one "now" of the run (set_run_time), and what it names.
 RUN_EPOCH=
@@ -75,6 +77,7 @@ SELF_EXCLUDES=()
 TEMPORARY_FILES=()
 # A signal that came while an archive was being published (publish_archive acts on it after).
 DEFERRED_SIGNAL=
+DEFERRED_WHAT=
 # What the last undo_all could not undo.
 KEPT=()
 
@@ -177,43 +180,63 @@ run_child() {
 # ---- teardown ----
 # Every step is idempotent: it runs after each source and again, for what is left, from the EXIT trap.
 
-# descendants PID: every process below PID (its children, theirs, ...), from /proc.
+# descendants PID: every process below PID (its children, theirs, ...), from /proc, as "PID START"
+# (START, field 22 of /proc/PID/stat, tells a process from a later one that got its number).
 descendants() {
   local -r top=$1
   local stat line pid parent child
-  local -a queue=("${top}")
-  local -A children=()
+  local -a queue=("${top}") fields
+  local -A children=() started=()
   for stat in /proc/[0-9]*/stat; do
     { IFS= read -r line <"${stat}"; } 2>/dev/null || continue
     pid=${line%% *}
     # Field 4, the parent, follows the command name, which is in parentheses and may hold spaces.
-    read -r _ parent _ <<<"${line##*) }"
+    read -r -a fields <<<"${line##*) }"
+    parent=${fields[1]}
+    started[${pid}]=${fields[19]}
     children[${parent}]+=" ${pid}"
   done
   while ((${#queue[@]} > 0)); do
     for child in ${children[${queue[0]}]:-}; do
-      printf '%s\n' "${child}"
+      printf '%s %s\n' "${child}" "${started[${child}]}"
       queue+=("${child}")
     done
     queue=("${queue[@]:1}")
   done
 }
 
-# The child and everything it started are stopped, not only the child (dar's helpers, ssh under
-# rsync, the mirror copy's rsync under its subshell); what is still there once the child has gone
-# is killed. They stay in the script's process group, so a signal to the whole group reaches them.
+# still_running PID START: the same process is still there (not one that reused its number).
+still_running() {
+  local line
+  local -a fields
+  { IFS= read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+  read -r -a fields <<<"${line##*) }"
+  [[ ${fields[19]} == "$2" && ${fields[0]} != Z ]]
+}
+
+# A command child and everything it started are stopped, not only the command (dar's helpers, ssh
+# under rsync); what is still there once it has gone is killed. They stay in the script's process
+# group, so a signal to the whole group reaches them too. A subshell of this script (a source, the
+# mirror copy after a failure) gets the signal alone: its own traps stop its child and clean up, and
+# its publishing is not to be cut short.
 stop_child() {
+  local entry
   local -a below=()
   if [[ -n ${CHILD_PID} ]] && kill -0 "${CHILD_PID}" 2>/dev/null; then
     log WARNING "stopping ${CHILD_PID} and the processes it started before cleaning up"
-    mapfile -t below < <(descendants "${CHILD_PID}")
-    kill -TERM "${CHILD_PID}" "${below[@]}" 2>/dev/null || true
-    wait "${CHILD_PID}" 2>/dev/null || true
-    if ((${#below[@]} > 0)); then
-      kill -KILL "${below[@]}" 2>/dev/null || true
+    if ((!CHILD_IS_SUBSHELL)); then
+      mapfile -t below < <(descendants "${CHILD_PID}")
     fi
+    kill -TERM "${CHILD_PID}" "${below[@]%% *}" 2>/dev/null || true
+    wait "${CHILD_PID}" 2>/dev/null || true
+    for entry in "${below[@]}"; do
+      if still_running "${entry%% *}" "${entry#* }"; then
+        kill -KILL "${entry%% *}" 2>/dev/null || true
+      fi
+    done
   fi
   CHILD_PID=
+  CHILD_IS_SUBSHELL=0
 }
 
 # A half-written archive never stays under any name.
@@ -514,7 +537,8 @@ place_on_device() {
   local -r path=$1 device=$2
   local number existing=$1 mounted mount_point fs_root inside
   number=$(stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || return 1
-  while [[ ! -e ${existing} ]]; do
+  while ! timeout 10 test -e "${existing}"; do
+    [[ ${existing} == / ]] && return 1
     existing=${existing%/*}
     existing=${existing:-/}
   done
@@ -547,6 +571,10 @@ exclude_protected() {
   local -r what=$1 path=$2 relative=$3
   if [[ ${relative} == . ]]; then
     die "${what} ${path} is the very tree this source archives; choose one outside it"
+  fi
+  # dar -P takes a glob: a name with * ? [ ] could prune something else and keep this.
+  if [[ ${relative} == *[][*?]* ]]; then
+    die "${what} ${path} lies inside what this source archives, and its name has * ? [ or ], which dar -P cannot leave out exactly; rename it or move it out of the source"
   fi
   log INFO "not archiving ${relative}: it is ${what} (${path})"
   SELF_EXCLUDES+=(-P "${relative}")
@@ -651,6 +679,27 @@ archive_name_taken() {
   ((${#slices[@]} > 0))
 }
 
+# last_number_in_minute DIR BASE: the highest collision number this minute already holds: 0 for no
+# archive at all, 1 for BASE-KIND, N for BASE.N-KIND (published or partial).
+last_number_in_minute() {
+  local -r dir=$1 base=$2
+  local slice rest highest=0 number
+  for slice in "${dir}/${base}"[-.]*.dar "${dir}/.${base}"[-.]*.partial.*.dar; do
+    rest=${slice##*/}
+    rest=${rest#.}
+    rest=${rest#"${base}"}
+    if [[ ${rest} == -* ]]; then
+      number=1
+    elif [[ ${rest} =~ ^\.([0-9]+)- ]]; then
+      number=${BASH_REMATCH[1]}
+    else
+      continue
+    fi
+    ((number > highest)) && highest=${number}
+  done
+  printf '%d\n' "${highest}"
+}
+
 # reference_problem DIR NAME: why archive NAME cannot be the reference of an INC, or nothing when it
 # can. dar -A reads only the catalogue, at the end of the last slice: every slice from .1.dar up must
 # be there without a gap (dar does not notice a missing middle one there), and dar must read it.
@@ -692,6 +741,7 @@ choose_archive() {
   local -r set_root=$1 prefix=$2
   local latest problem base suffix='' number=1
   ARCHIVE_DIR=${set_root}/${RUN_MONTH}
+  sweep_unfinished_archives "${ARCHIVE_DIR}" "${prefix}"
   ARCHIVE_KIND=FULL
   ARCHIVE_PARENT=
   latest=$(choose_reference "${ARCHIVE_DIR}" "${prefix}")
@@ -705,11 +755,14 @@ choose_archive() {
     ARCHIVE_KIND=INC
     ARCHIVE_PARENT=${latest}
   fi
+  # After the last archive of this minute, whatever its kind: never before it.
   base=${prefix}${RUN_STAMP}
-  while archive_name_taken "${ARCHIVE_DIR}" "${base}${suffix}" "${ARCHIVE_KIND}"; do
+  number=$(last_number_in_minute "${ARCHIVE_DIR}" "${base}")
+  ((number > 1)) && suffix=.${number}
+  if ((number > 0)) && archive_name_taken "${ARCHIVE_DIR}" "${base}${suffix}" "${ARCHIVE_KIND}"; then
     number=$((number + 1))
     suffix=.${number}
-  done
+  fi
   ARCHIVE_NAME=${base}${suffix}-${ARCHIVE_KIND}
 }
 
@@ -718,20 +771,34 @@ choose_archive() {
 # part of a chain; left alone, they would be mirrored and kept for ever.
 sweep_unfinished_archives() {
   local -r dir=$1 prefix=$2
-  local slice base
-  local -a partials=("${dir}/.${prefix}"*.partial.*.dar) unrecorded=()
+  local slice base newest='' latest
+  local -a partials=() unrecorded=()
   local -A recorded=()
+  for slice in "${dir}/.${prefix}"*.partial.*.dar; do
+    base=${slice##*/.}
+    if own_archive "${base%.partial.*.dar}" "${prefix}"; then
+      partials+=("${slice}")
+    fi
+  done
   if ((${#partials[@]} > 0)); then
     warn "removing ${#partials[@]} unfinished slice(s) left in ${dir} by an earlier run that did not finish"
     run rm -f -- "${partials[@]}"
   fi
+  # Only what a killed publisher can have left: names after the newest recorded one (names sort in
+  # the order the runs were made). A missing or unreadable backup_deps removes nothing.
+  if [[ ! -r ${dir}/backup_deps ]]; then
+    return 0
+  fi
   while IFS= read -r base; do
     recorded[${base}]=1
+    newest=${base}
   done < <(recorded_archives "${dir}" "${prefix}")
+  latest=$(read_latest_successful "${dir}")
+  recorded[${latest:-none}]=1
   for slice in "${dir}/${prefix}"*.dar; do
     base=${slice##*/}
     base=${base%.*.dar}
-    if own_archive "${base}" "${prefix}" && [[ -z ${recorded[${base}]:-} ]]; then
+    if own_archive "${base}" "${prefix}" && [[ -z ${recorded[${base}]:-} && ${base} > ${newest} ]]; then
       unrecorded+=("${slice}")
     fi
   done
@@ -774,7 +841,6 @@ archive_tree() {
   shift 3
   local -a reference=()
   choose_archive "${set_root}" "${prefix}"
-  sweep_unfinished_archives "${ARCHIVE_DIR}" "${prefix}"
   if [[ ${ARCHIVE_KIND} == FULL ]]; then
     say "Full backup: ${ARCHIVE_NAME}"
   else
@@ -794,7 +860,18 @@ archive_tree() {
 # as the commit point. HUP, INT and TERM wait until it is done: a signal in the middle would make
 # teardown remove an archive that latest_successful already names.
 
+# immune COMMAND...: runs a step of the commit that must not be cut in half by a signal sent to the
+# whole process group (Ctrl-C, systemd's stop): ignored signals stay ignored across exec.
+immune() {
+  (
+    trap '' HUP INT TERM
+    exec "$@" 9>&-
+  )
+}
+
+# defer_signals WHAT: HUP, INT and TERM wait while WHAT (said if one comes) is done.
 defer_signals() {
+  DEFERRED_WHAT=$1
   DEFERRED_SIGNAL=
   trap 'DEFERRED_SIGNAL="129 SIGHUP"' HUP
   trap 'DEFERRED_SIGNAL="130 SIGINT"' INT
@@ -807,7 +884,7 @@ resume_signals() {
   install_signal_traps
   if [[ -n ${DEFERRED_SIGNAL} ]]; then
     read -r status name <<<"${DEFERRED_SIGNAL}"
-    log WARNING "${name} came while ${ARCHIVE_NAME} was being published; it was published whole first"
+    log WARNING "${name} came while ${DEFERRED_WHAT}"
     on_signal "${status}" "${name}"
   fi
 }
@@ -823,10 +900,10 @@ publish_slices() {
     die "dar reported success but left no slice of ${name} in ${dir}"
   fi
   for ((number = ${#slices[@]}; number >= 1; number--)); do
-    run mv -- "${dir}/.${name}.partial.${number}.dar" "${dir}/${name}.${number}.dar"
+    run immune mv -- "${dir}/.${name}.partial.${number}.dar" "${dir}/${name}.${number}.dar"
     published+=("${dir}/${name}.${number}.dar")
   done
-  run sync -- "${published[@]}"
+  run immune sync -- "${published[@]}"
 }
 
 # stage_file FILE LINE append|replace: writes what FILE is to become (FILE plus LINE, or LINE) to
@@ -844,12 +921,12 @@ stage_file() {
   TEMPORARY_FILES+=("${temporary}")
   {
     if [[ ${mode} == append && -f ${file} ]]; then
-      cat -- "${file}"
+      immune cat -- "${file}" || status=$?
     fi
-    printf '%s\n' "${line}"
+    printf '%s\n' "${line}" || status=$?
   } >"${temporary}" || status=$?
   if ((status == 0)); then
-    sync -- "${temporary}" || status=$?
+    immune sync -- "${temporary}" || status=$?
   fi
   if ((status != 0)); then
     die "cannot write ${temporary} (exit ${status}; is the file system full?): ${ARCHIVE_NAME} was not published and the chain did not move"
@@ -859,13 +936,13 @@ stage_file() {
 commit_file() {
   local -r file=$1
   if ((!NOOP)); then
-    mv -f -- "${file%/*}/.${file##*/}.tmp" "${file}"
+    immune mv -f -- "${file%/*}/.${file##*/}.tmp" "${file}"
   fi
 }
 
 publish_archive() {
   local -r deps=${ARCHIVE_DIR}/backup_deps latest=${ARCHIVE_DIR}/latest_successful
-  defer_signals
+  defer_signals "${ARCHIVE_NAME} was being published; it was published whole first"
   publish_slices "${ARCHIVE_DIR}" "${ARCHIVE_NAME}"
   stage_file "${deps}" "${ARCHIVE_NAME}:${ARCHIVE_PARENT}" append
   stage_file "${latest}" "${ARCHIVE_NAME}" replace
@@ -874,7 +951,7 @@ publish_archive() {
   unset 'UNPUBLISHED[-1]'
   TEMPORARY_FILES=()
   # The renames themselves reach the disk.
-  run sync -- "${ARCHIVE_DIR}"
+  run immune sync -- "${ARCHIVE_DIR}"
   log INFO "published ${ARCHIVE_DIR}/${ARCHIVE_NAME}"
   resume_signals
 }
@@ -932,6 +1009,8 @@ on_source_exit() {
 run_source() {
   local -r name=$1 function=$2
   local status=0
+  # A signal between the fork and CHILD_PID would leave the subshell running unseen: it waits.
+  defer_signals "source ${name} was starting"
   (
     trap 'on_source_exit' EXIT
     install_signal_traps
@@ -939,8 +1018,16 @@ run_source() {
     "${function}"
   ) &
   CHILD_PID=$!
+  CHILD_IS_SUBSHELL=1
+  resume_signals
   wait "${CHILD_PID}" || status=$?
   CHILD_PID=
+  CHILD_IS_SUBSHELL=0
+  if ((status > 128)); then
+    # Stopped by a signal of its own (the OOM killer, an administrator's kill): so is the run.
+    SIGNAL_STATUS=${status}
+    die "source ${name} was stopped by a signal (exit ${status}); stopping the run"
+  fi
   case ${status} in
     0) SOURCES_BACKED_UP+=("${name}") ;;
     2)

@@ -55,17 +55,30 @@ teardown() {
 
 @test "slices a killed run had renamed but not recorded are removed with a warning, never chained" {
   # Killed between renaming its slices and writing backup_deps: whole-looking, but in no chain.
-  cp -- "${MONTH_DIR}/${FULL}.1.dar" "${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar"
-  printf 'x' >"${MONTH_DIR}/${PREFIX}2024-05-17T0500-FULL.2.dar"
-  # Another profile's archive in the same target is not this run's to judge.
-  printf 'x' >"${MONTH_DIR}/otherhost-2024-05-17T0400-FULL.1.dar"
+  # Made after the last recorded archive, as such a run's are.
+  cp -- "${MONTH_DIR}/${FULL}.1.dar" "${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.1.dar"
+  printf 'x' >"${MONTH_DIR}/${PREFIX}${STAMP}.3-FULL.2.dar"
+  # Older than the last recorded archive: not what a killed publisher leaves; kept.
+  printf 'x' >"${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar"
+  # Another profile's archive and partial slice in the same target are not this run's to judge.
+  printf 'x' >"${MONTH_DIR}/${PREFIX}db-2024-05-17T1031-FULL.1.dar"
+  printf 'x' >"${MONTH_DIR}/.${PREFIX}db-2024-05-17T1031-INC.partial.1.dar"
   run -2 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" "removing 2 slice(s) in ${MONTH_DIR} that backup_deps does not record"
-  [[ ! -e ${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar ]]
-  [[ ! -e ${MONTH_DIR}/${PREFIX}2024-05-17T0500-FULL.2.dar ]]
-  [[ -e ${MONTH_DIR}/otherhost-2024-05-17T0400-FULL.1.dar ]]
+  [[ ! -e ${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.1.dar ]]
+  [[ ! -e ${MONTH_DIR}/${PREFIX}${STAMP}.3-FULL.2.dar ]]
+  [[ -e ${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar ]]
+  [[ -e ${MONTH_DIR}/${PREFIX}db-2024-05-17T1031-FULL.1.dar ]]
+  [[ -e ${MONTH_DIR}/.${PREFIX}db-2024-05-17T1031-INC.partial.1.dar ]]
   assert_latest_successful "${INC}"
   assert_has_line "$(<"${MONTH_DIR}/backup_deps")" "${INC}:${FULL}" backup_deps
+}
+
+@test "without a readable backup_deps no slice is taken for a killed run's" {
+  rm -- "${MONTH_DIR}/backup_deps"
+  run --separate-stderr "${SCRIPT}"
+  [[ -f ${MONTH_DIR}/${FULL}.1.dar ]]
+  refute_contains "${stderr}" 'that backup_deps does not record'
 }
 
 @test "a reference whose catalogue dar cannot read starts a new chain with a FULL, loudly" {
