@@ -78,3 +78,14 @@ t-2024-03-05T0910.2-FULL:" ]]
 t-2024-03-05T0910-INC.1.dar
 t-2024-03-05T0910.2-FULL.1.dar" ]]
 }
+
+@test "after a FULL that started a new chain in the same minute, the INC on it sorts after it" {
+  compile
+  backup_at '2024-03-05 09:10'
+  # The FULL is damaged: the next run starts a new chain with a FULL, the one after is an INC on it.
+  truncate -s 100 -- "${WORK}/target/2024-03/t-2024-03-05T0910-FULL.1.dar"
+  BG_TEST_NOW='2024-03-05 09:10' run -2 --separate-stderr "${WORK}/p.sh"
+  backup_at '2024-03-05 09:10'
+  [[ $(tail -n 2 -- "${WORK}/target/2024-03/backup_deps") == "t-2024-03-05T0910.2-FULL:
+t-2024-03-05T0910.2-INC:t-2024-03-05T0910.2-FULL" ]]
+}

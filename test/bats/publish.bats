@@ -134,3 +134,19 @@ SYNC
   assert_equal "${BEFORE}" "${files}" 'the files in the target'
   assert_host_clean
 }
+
+@test "SIGTERM to the whole process group while latest_successful moves cannot cut the rename short" {
+  export STUB_HANG_mv=2 STUB_MATCH_mv=${MONTH_DIR}/latest_successful
+  # In a process group of its own, as under cron or systemd, so that the group can be signalled.
+  setsid env --default-signal=HUP,INT,QUIT,TERM "${SCRIPT}" >"${BATS_TEST_TMPDIR}/stdout" 2>"${BATS_TEST_TMPDIR}/stderr" 3>&- &
+  SCRIPT_PID=$!
+  stub_wait_hanging mv >/dev/null
+  kill -TERM -- "-${SCRIPT_PID}"
+  STATUS=0
+  wait "${SCRIPT_PID}" || STATUS=$?
+  assert_equal 143 "${STATUS}" 'exit status'
+  assert_latest_successful "${INC}"
+  [[ -f ${MONTH_DIR}/${INC}.1.dar ]]
+  assert_has_line "$(<"${MONTH_DIR}/backup_deps")" "${INC}:${FULL}" backup_deps
+  assert_host_clean
+}

@@ -59,3 +59,11 @@ assert_line() { # assert_line TEXT LINE
     fi
   done
 }
+
+@test "a target inside the source whose name dar -P would read as a glob fails the run before dar" {
+  mkdir -p -- "${W}/src/back[1]"
+  ln -sfn -- "${W}/src/back[1]" "${W}/backups"
+  run -1 --separate-stderr "${W}/p.sh"
+  [[ ${stderr} == *"the backup target ${W}/backups lies inside what this source archives, and its name has * ? [ or ]"* ]]
+  [[ -z $(find "${W}/src" -name '*.dar') ]]
+}
