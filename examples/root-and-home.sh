@@ -1219,6 +1219,16 @@ immune() {
   )
 }
 
+# commit_step COMMAND...: run for a step of the commit, immune to signals the same way.
+commit_step() {
+  if ((NOOP)); then
+    shell_quote "$@" >&3
+    return 0
+  fi
+  log DEBUG "run: $(shell_quote "$@")"
+  immune "$@"
+}
+
 # defer_signals WHAT: HUP, INT and TERM wait while WHAT (said if one comes) is done.
 defer_signals() {
   DEFERRED_WHAT=$1
@@ -1250,10 +1260,10 @@ publish_slices() {
     die "dar reported success but left no slice of ${name} in ${dir}"
   fi
   for ((number = ${#slices[@]}; number >= 1; number--)); do
-    run immune mv -- "${dir}/.${name}.partial.${number}.dar" "${dir}/${name}.${number}.dar"
+    commit_step mv -- "${dir}/.${name}.partial.${number}.dar" "${dir}/${name}.${number}.dar"
     published+=("${dir}/${name}.${number}.dar")
   done
-  run immune sync -- "${published[@]}"
+  commit_step sync -- "${published[@]}"
 }
 
 # stage_file FILE LINE append|replace: writes what FILE is to become (FILE plus LINE, or LINE) to
@@ -1301,7 +1311,7 @@ publish_archive() {
   unset 'UNPUBLISHED[-1]'
   TEMPORARY_FILES=()
   # The renames themselves reach the disk.
-  run immune sync -- "${ARCHIVE_DIR}"
+  commit_step sync -- "${ARCHIVE_DIR}"
   log INFO "published ${ARCHIVE_DIR}/${ARCHIVE_NAME}"
   resume_signals
 }
