@@ -1087,7 +1087,6 @@ choose_archive() {
   local -r set_root=$1 prefix=$2
   local latest problem base suffix='' number=1
   ARCHIVE_DIR=${set_root}/${RUN_MONTH}
-  sweep_unfinished_archives "${ARCHIVE_DIR}" "${prefix}"
   ARCHIVE_KIND=FULL
   ARCHIVE_PARENT=
   latest=$(choose_reference "${ARCHIVE_DIR}" "${prefix}")
@@ -1191,6 +1190,8 @@ archive_tree() {
   shift 3
   local -a reference=()
   choose_archive "${set_root}" "${prefix}"
+  # After the name is chosen: a name is never used twice, not even one a killed run left.
+  sweep_unfinished_archives "${ARCHIVE_DIR}" "${prefix}"
   if [[ ${ARCHIVE_KIND} == FULL ]]; then
     say "Full backup: ${ARCHIVE_NAME}"
   else

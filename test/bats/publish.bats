@@ -70,8 +70,9 @@ teardown() {
   [[ -e ${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar ]]
   [[ -e ${MONTH_DIR}/${PREFIX}db-2024-05-17T1031-FULL.1.dar ]]
   [[ -e ${MONTH_DIR}/.${PREFIX}db-2024-05-17T1031-INC.partial.1.dar ]]
-  assert_latest_successful "${INC}"
-  assert_has_line "$(<"${MONTH_DIR}/backup_deps")" "${INC}:${FULL}" backup_deps
+  # Named after what the minute held when the run began: a name is never used twice.
+  assert_latest_successful "${PREFIX}${STAMP}.3-INC"
+  assert_has_line "$(<"${MONTH_DIR}/backup_deps")" "${PREFIX}${STAMP}.3-INC:${FULL}" backup_deps
 }
 
 @test "without a readable backup_deps no slice is taken for a killed run's" {
