@@ -845,31 +845,66 @@ relative_inside() {
   fi
 }
 
-# place_on_device PATH DEVICE: where PATH (resolved) lies inside the filesystem on DEVICE, relative
-# to that filesystem's root; fails when it lies on another one. Asked of the nearest part of PATH
-# that exists, by device number (/dev/mapper/X and /dev/dm-N are one device).
-place_on_device() {
-  local -r path=$1 device=$2
-  local number existing=$1 mounted mount_point fs_root inside
-  number=$(stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || return 1
+# filesystem_place PATH: "MAJ:MIN PLACE" for the filesystem PATH (resolved) lies on and PATH's place
+# in it, from that filesystem's root ("/a/b"). Asked of the nearest part of PATH that exists.
+filesystem_place() {
+  local -r path=$1
+  local existing=$1 number mount_point fs_root inside
   while ! timeout 10 test -e "${existing}"; do
     [[ ${existing} == / ]] && return 1
     existing=${existing%/*}
     existing=${existing:-/}
   done
-  mounted=$(timeout 10 findmnt -n -o MAJ:MIN -T "${existing}" 2>/dev/null) || return 1
-  [[ ${mounted//[[:space:]]/} == "${number}" ]] || return 1
+  number=$(timeout 10 findmnt -n -o MAJ:MIN -T "${existing}" 2>/dev/null) || return 1
   mount_point=$(timeout 10 findmnt -n -o TARGET -T "${existing}") || return 1
   fs_root=$(timeout 10 findmnt -n -o FSROOT -T "${existing}") || return 1
   inside=$(relative_inside "${path}" "${mount_point}") || return 1
   fs_root=${fs_root%/}
-  if [[ -z ${fs_root} ]]; then
-    printf '%s\n' "${inside}"
-  elif [[ ${inside} == . ]]; then
-    printf '%s\n' "${fs_root#/}"
+  if [[ ${inside} == . ]]; then
+    inside=${fs_root}
   else
-    printf '%s\n' "${fs_root#/}/${inside}"
+    inside=${fs_root}/${inside}
   fi
+  printf '%s %s\n' "${number//[[:space:]]/}" "${inside:-/}"
+}
+
+# place_on_device PATH DEVICE: where PATH (resolved) lies inside the filesystem on DEVICE, relative
+# to that filesystem's root; fails when it lies on another one. By device number (/dev/mapper/X and
+# /dev/dm-N are one device).
+place_on_device() {
+  local -r path=$1 device=$2
+  local number found place
+  number=$(stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || return 1
+  read -r found place < <(filesystem_place "${path}") || return 1
+  [[ ${found} == "${number}" ]] || return 1
+  relative_inside "${place}" /
+}
+
+# place_under_mounts PATH ROOT: where PATH (resolved) shows up inside the tree at ROOT through a
+# filesystem or bind mount at or below ROOT (dar walks into mounts), relative to ROOT; or fail.
+place_under_mounts() {
+  local -r path=$1 root=$2
+  local number place target mounted fs_root at inside
+  read -r number place < <(filesystem_place "${path}") || return 1
+  # findmnt -r writes a space in a path as \x20: printf %b reads it back.
+  while read -r target mounted fs_root; do
+    target=$(printf '%b' "${target}")
+    fs_root=$(printf '%b' "${fs_root}")
+    if [[ ${mounted} != "${number}" ]] || ! at=$(relative_inside "${target}" "${root}"); then
+      continue
+    fi
+    if inside=$(relative_inside "${place}" "${fs_root}"); then
+      if [[ ${at} == . ]]; then
+        printf '%s\n' "${inside}"
+      elif [[ ${inside} == . ]]; then
+        printf '%s\n' "${at}"
+      else
+        printf '%s\n' "${at}/${inside}"
+      fi
+      return 0
+    fi
+  done < <(timeout 10 findmnt -rn -o TARGET,MAJ:MIN,FSROOT)
+  return 1
 }
 
 # resolve PATH: PATH with every symbolic link, "." and ".." resolved, as far as it exists; bounded,
@@ -903,7 +938,8 @@ exclude_protected_from_directory() {
   resolved_root=$(resolve "${root}") || return 0
   while IFS='|' read -r what path; do
     resolved=$(resolve "${path}") || continue
-    if relative=$(relative_inside "${resolved}" "${resolved_root}"); then
+    if relative=$(relative_inside "${resolved}" "${resolved_root}") ||
+      relative=$(place_under_mounts "${resolved}" "${resolved_root}"); then
       exclude_protected "${what}" "${path}" "${relative}"
     fi
   done < <(protected_paths)

@@ -22,9 +22,16 @@ setup() {
 }
 
 teardown() {
+  local mounted
   if [[ -n ${SCRIPT_PID} ]] && kill -0 "${SCRIPT_PID}" 2>/dev/null; then
     kill -KILL "${SCRIPT_PID}" 2>/dev/null || true
   fi
+  # What the full-disk test mounted, if it stopped before unmounting it.
+  for mounted in "${TARGET}" "${BATS_TEST_TMPDIR}/small"; do
+    if mountpoint -q -- "${mounted}" 2>/dev/null; then
+      umount -- "${mounted}" || true
+    fi
+  done
 }
 
 @test "SIGTERM right after latest_successful moved keeps the archive it names, and the run exits 143" {

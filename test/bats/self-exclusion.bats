@@ -31,6 +31,12 @@ EOF
   export BACKUP_GEN_PATH=${REPO}/test/bats/helpers/fake-clock:/usr/bin:/bin
 }
 
+teardown() {
+  if mountpoint -q -- "${W}/src/data/outside" 2>/dev/null; then
+    umount -- "${W}/src/data/outside" || true
+  fi
+}
+
 # listing ARCHIVE: the paths dar recorded in ARCHIVE, one a line.
 listing() {
   dar -l "$1" -Q | awk 'NR > 2 { print $NF }'
@@ -66,4 +72,26 @@ assert_line() { # assert_line TEXT LINE
   run -1 --separate-stderr "${W}/p.sh"
   [[ ${stderr} == *"the backup target ${W}/backups lies inside what this source archives, and its name has * ? [ or ]"* ]]
   [[ -z $(find "${W}/src" -name '*.dar') ]]
+}
+
+@test "a target that shows up inside the source through a bind mount is left out of the archive" {
+  if ((EUID != 0)); then
+    skip 'needs root, for the bind mount'
+  fi
+  # /W/outside holds the target; the source sees it at src/data/outside through a bind mount.
+  mkdir -p -- "${W}/outside/backups" "${W}/src/data/outside"
+  rm -f -- "${W}/backups"
+  ln -s -- "${W}/outside/backups" "${W}/backups"
+  mount --bind -- "${W}/outside" "${W}/src/data/outside"
+  local first=0 second=0 info paths
+  info=$(BG_TEST_NOW='2024-03-05 09:10' "${W}/p.sh" -l INFO 2>&1 >/dev/null) || first=$?
+  BG_TEST_NOW='2024-03-05 09:20' "${W}/p.sh" >/dev/null 2>&1 || second=$?
+  paths=$(listing "${W}/outside/backups/2024-03/self-2024-03-05T0920-INC" || true)
+  umount -- "${W}/src/data/outside"
+  [[ ${first} -eq 0 && ${second} -eq 0 ]] || { printf 'exits %d and %d:\n%s\n' "${first}" "${second}" "${info}" >&2; return 1; }
+  assert_line "${info}" "INFO: not archiving data/outside/backups: it is the backup target (${W}/backups)"
+  if grep -E '^data/outside/backups/' <<<"${paths}"; then
+    printf 'the INC holds the files above, which it must not\n' >&2
+    return 1
+  fi
 }
