@@ -314,8 +314,9 @@ assert_shellcheck_accepts() {
     fi
   done <<<"${output}"
   # two dar commands (main and extra-1) and two rsync passes, none of them run by the noop run itself
+  # (which only runs read-only findmnt, to find what to leave out of the archives)
   ((${#pasted[@]} == 4))
-  [[ ! -e ${STUB_LOG}/calls ]] || { cat -- "${STUB_LOG}/calls"; false; }
+  [[ -z $(calls_of dar) && -z $(calls_of rsync) ]] || { cat -- "${STUB_LOG}/calls"; false; }
   for line in "${pasted[@]}"; do
     env -C "${BATS_TEST_TMPDIR}/cwd" PATH="${STUBS}:/usr/bin:/bin" bash -c "${line}"
   done
