@@ -60,6 +60,8 @@ readonly NOOP_VARIANT=0
 NOOP=${NOOP_VARIANT}
 WARNINGS=0
 SIGNAL_STATUS=0
+# The exit code tear_down_ended chose.
+FINAL_STATUS=0
 CHILD_PID=
 # 1 while CHILD_PID is a subshell of this script (stop_child signals it alone).
 CHILD_IS_SUBSHELL=0
@@ -426,12 +428,11 @@ on_error() {
   log DEBUG "line $1: a command failed (exit $2)"
 }
 
-# The one exit path: tear down, optionally mirror a failed run, and map the outcome to an exit code.
-on_exit() {
-  local status=$?
-  trap '' HUP INT TERM
-  trap - ERR
-  set +e
+# tear_down_ended STATUS: tears down what is left (in this shell: it waits for its own child), then
+# sets FINAL_STATUS, the exit code for what ended with STATUS: the signal's code, 1 for a failure
+# (of teardown too), 2 for warnings, else 0.
+tear_down_ended() {
+  local status=$1
   if ! teardown; then
     status=1
   fi
@@ -439,9 +440,22 @@ on_exit() {
     status=${SIGNAL_STATUS}
   elif ((status != 0)); then
     status=1
-    mirror_after_failure
   elif ((WARNINGS)); then
     status=2
+  fi
+  FINAL_STATUS=${status}
+}
+
+# The one exit path: tear down, optionally mirror a failed run, and map the outcome to an exit code.
+on_exit() {
+  local status=$?
+  trap '' HUP INT TERM
+  trap - ERR
+  set +e
+  tear_down_ended "${status}"
+  status=${FINAL_STATUS}
+  if ((status == 1)); then
+    mirror_after_failure
   fi
   case ${status} in
     0) log INFO "finished successfully" ;;
@@ -1576,17 +1590,8 @@ on_source_exit() {
   trap '' HUP INT TERM
   trap - ERR
   set +e
-  if ! teardown; then
-    status=1
-  fi
-  if ((SIGNAL_STATUS)); then
-    status=${SIGNAL_STATUS}
-  elif ((status != 0)); then
-    status=1
-  elif ((WARNINGS)); then
-    status=2
-  fi
-  exit "${status}"
+  tear_down_ended "${status}"
+  exit "${FINAL_STATUS}"
 }
 
 # run_source NAME FUNCTION: backs up one source in a subshell; records whether it worked.

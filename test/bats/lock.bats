@@ -27,9 +27,9 @@ compile_profile() { # compile_profile [EXTRA LINE...]
   node "${REPO}/dist/cli.js" "${WORK}/p.ini" -o "${WORK}/p.sh"
 }
 
-# start_slow_run: the first run, in its own process group, once its dar has started.
-start_slow_run() {
-  DAR_DELAY=$1 setsid "${WORK}/p.sh" >"${WORK}/first.out" 2>&1 &
+# start_slow SCRIPT SECONDS: a first run of SCRIPT, in its own process group, once its dar has started.
+start_slow() {
+  DAR_DELAY=$2 setsid "$1" >"${WORK}/first.out" 2>&1 &
   FIRST_PID=$!
   local waited=0
   until [[ -e ${DAR_STARTED} ]]; do
@@ -37,6 +37,11 @@ start_slow_run() {
     ((++waited < 100))
   done
   rm -f -- "${DAR_STARTED}"
+}
+
+# start_slow_run SECONDS: the first run of p.sh, in its own process group, once its dar has started.
+start_slow_run() {
+  start_slow "${WORK}/p.sh" "$1"
 }
 
 @test "a second run while the first holds the lock leaves at once with exit 75, naming the first" {
@@ -88,17 +93,6 @@ profile_without_lock() {
   node "${REPO}/dist/cli.js" "${file}.ini" -o "${file}.sh"
 }
 
-# start_slow SCRIPT SECONDS: like start_slow_run, for any script.
-start_slow() {
-  DAR_DELAY=$2 setsid "$1" >"${WORK}/first.out" 2>&1 &
-  FIRST_PID=$!
-  local waited=0
-  until [[ -e ${DAR_STARTED} ]]; do
-    sleep 0.1
-    ((++waited < 100))
-  done
-  rm -f -- "${DAR_STARTED}"
-}
 
 @test "two profiles that write to one target take turns: the second leaves with 75 while the first runs" {
   profile_without_lock "${WORK}/first" "${WORK}/shared"
