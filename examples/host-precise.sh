@@ -169,7 +169,9 @@ query() {
   log DEBUG "query: $(shell_quote "$@")"
   if ((!NOOP)); then
     "$@" 9>&-
-    return
+    # "$?" spelled out: a bare return in a function called from a trap (teardown in the EXIT trap)
+    # returns the status the trap began with, not the command's.
+    return "$?"
   fi
   "$@" 9>&- || printf '# (it failed with exit %d; a real run would stop here)\n' "$?" >&3
 }
