@@ -673,30 +673,36 @@ read_latest_successful() {
   printf '%s\n' "${latest}"
 }
 
-# recorded_archives DIR PREFIX: the names backup_deps records for this prefix, oldest first.
-recorded_archives() {
+# own_deps_lines DIR PREFIX: the backup_deps lines ("child:parent", "name:" for a FULL) of this
+# prefix, oldest first.
+own_deps_lines() {
   local -r dir=$1 prefix=$2
   local line
   if [[ -f ${dir}/backup_deps ]]; then
     while IFS= read -r line; do
       if own_archive "${line%%:*}" "${prefix}"; then
-        printf '%s\n' "${line%%:*}"
+        printf '%s\n' "${line}"
       fi
     done <"${dir}/backup_deps"
   fi
 }
 
+# recorded_archives DIR PREFIX: the names backup_deps records for this prefix, oldest first.
+recorded_archives() {
+  local line
+  while IFS= read -r line; do
+    printf '%s\n' "${line%%:*}"
+  done < <(own_deps_lines "$@")
+}
+
 # The FULL that starts this prefix's latest chain (its last "name:" line in backup_deps).
 chain_full() {
-  local -r dir=$1 prefix=$2
   local line full=
-  if [[ -f ${dir}/backup_deps ]]; then
-    while IFS= read -r line; do
-      if [[ ${line} == *: ]] && own_archive "${line%:}" "${prefix}"; then
-        full=${line%:}
-      fi
-    done <"${dir}/backup_deps"
-  fi
+  while IFS= read -r line; do
+    if [[ ${line} == *: ]]; then
+      full=${line%:}
+    fi
+  done < <(own_deps_lines "$@")
   [[ -n ${full} ]] && printf '%s\n' "${full}"
 }
 
@@ -789,7 +795,7 @@ choose_reference() {
 # choose_archive SET_ROOT PREFIX: sets ARCHIVE_DIR, ARCHIVE_NAME, ARCHIVE_KIND and ARCHIVE_PARENT.
 choose_archive() {
   local -r set_root=$1 prefix=$2
-  local latest problem base suffix='' number=1
+  local latest problem base number suffix=''
   ARCHIVE_DIR=${set_root}/${RUN_MONTH}
   ARCHIVE_KIND=FULL
   ARCHIVE_PARENT=

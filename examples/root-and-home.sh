@@ -298,23 +298,17 @@ remove_mount_dir() {
 # locked VG, a device scan error). An lvs that fails is never taken to mean "the snapshot is gone".
 snapshot_state() {
   local -r snapshot=$1
-  local listing name origin
+  local status=0
   if lvs "${snapshot}" >/dev/null 2>&1; then
     printf 'present\n'
     return 0
   fi
-  if ! listing=$(lvs --noheadings --separator '|' -o lv_name,origin "${snapshot%%/*}" 2>/dev/null); then
-    printf 'unknown\n'
-    return 0
-  fi
-  while IFS='|' read -r name origin; do
-    name=${name#"${name%%[![:space:]]*}"}
-    if [[ ${name} == "${snapshot#*/}" ]]; then
-      printf 'present\n'
-      return 0
-    fi
-  done <<<"${listing}"
-  printf 'absent\n'
+  origin_of "${snapshot%%/*}" "${snapshot#*/}" >/dev/null || status=$?
+  case ${status} in
+    0) printf 'present\n' ;;
+    1) printf 'absent\n' ;;
+    *) printf 'unknown\n' ;;
+  esac
 }
 
 # What holds a device, for the error message when lvremove keeps failing: its mounts, the
@@ -623,21 +617,15 @@ check_environment() {
 # when both its name and its origin match: never by column position, never someone else's LV.
 sweep_leftover_snapshot() {
   local -r volume_group=$1 origin=$2 snapshot=$3
-  local listing name lv_origin mount_point found=0
-  listing=$(query lvs --noheadings --separator '|' -o lv_name,origin "${volume_group}") ||
-    die "cannot list the logical volumes of volume group ${volume_group}"
-  while IFS='|' read -r name lv_origin; do
-    name=${name#"${name%%[![:space:]]*}"}
-    if [[ ${name} != "${snapshot}" ]]; then
-      continue
-    fi
-    if [[ ${lv_origin} != "${origin}" ]]; then
-      die "${volume_group}/${snapshot} exists but is not a snapshot of ${origin} (its origin: '${lv_origin}'); not touching it: choose another snapshot_lv_name or remove it yourself"
-    fi
-    found=1
-  done <<<"${listing}"
-  if ((!found)); then
+  local lv_origin mount_point status=0
+  lv_origin=$(origin_of "${volume_group}" "${snapshot}") || status=$?
+  if ((status == 1)); then
     return 0
+  elif ((status != 0)); then
+    die "cannot list the logical volumes of volume group ${volume_group}"
+  fi
+  if [[ ${lv_origin} != "${origin}" ]]; then
+    die "${volume_group}/${snapshot} exists but is not a snapshot of ${origin} (its origin: '${lv_origin}'); not touching it: choose another snapshot_lv_name or remove it yourself"
   fi
   warn "found snapshot ${volume_group}/${snapshot} of ${origin} left by an earlier run that did not finish; removing it"
   while read -r mount_point; do
@@ -649,6 +637,23 @@ sweep_leftover_snapshot() {
     fi
   done < <(findmnt -rn -o TARGET -S "/dev/${volume_group}/${snapshot}" || true)
   remove_snapshot "${volume_group}/${snapshot}"
+}
+
+# origin_of VG NAME: the origin of logical volume NAME ("" when it is no snapshot), by name through
+# lvs -o lv_name,origin, never by column position; exit 1 when VG has no such volume, 2 when lvs
+# itself failed (which is never "there is none").
+origin_of() {
+  local -r volume_group=$1 wanted=$2
+  local listing name origin
+  listing=$(query lvs --noheadings --separator '|' -o lv_name,origin "${volume_group}") || return 2
+  while IFS='|' read -r name origin; do
+    name=${name#"${name%%[![:space:]]*}"}
+    if [[ ${name} == "${wanted}" ]]; then
+      printf '%s\n' "${origin}"
+      return 0
+    fi
+  done <<<"${listing}"
+  return 1
 }
 
 # filesystem_type DEVICE: asked of the origin, which the snapshot copies, so noop can ask it too.
@@ -1014,49 +1019,49 @@ read_latest_successful() {
   printf '%s\n' "${latest}"
 }
 
-# recorded_archives DIR PREFIX: the names backup_deps records for this prefix, oldest first.
-recorded_archives() {
+# own_deps_lines DIR PREFIX: the backup_deps lines ("child:parent", "name:" for a FULL) of this
+# prefix, oldest first.
+own_deps_lines() {
   local -r dir=$1 prefix=$2
   local line
   if [[ -f ${dir}/backup_deps ]]; then
     while IFS= read -r line; do
       if own_archive "${line%%:*}" "${prefix}"; then
-        printf '%s\n' "${line%%:*}"
+        printf '%s\n' "${line}"
       fi
     done <"${dir}/backup_deps"
   fi
 }
 
+# recorded_archives DIR PREFIX: the names backup_deps records for this prefix, oldest first.
+recorded_archives() {
+  local line
+  while IFS= read -r line; do
+    printf '%s\n' "${line%%:*}"
+  done < <(own_deps_lines "$@")
+}
+
 # The FULL that starts this prefix's latest chain (its last "name:" line in backup_deps).
 chain_full() {
-  local -r dir=$1 prefix=$2
   local line full=
-  if [[ -f ${dir}/backup_deps ]]; then
-    while IFS= read -r line; do
-      if [[ ${line} == *: ]] && own_archive "${line%:}" "${prefix}"; then
-        full=${line%:}
-      fi
-    done <"${dir}/backup_deps"
-  fi
+  while IFS= read -r line; do
+    if [[ ${line} == *: ]]; then
+      full=${line%:}
+    fi
+  done < <(own_deps_lines "$@")
   [[ -n ${full} ]] && printf '%s\n' "${full}"
 }
 
 # full_every = N runs: a FULL and then N-1 INCs.
 full_is_due() {
-  local -r dir=$1 prefix=$2
   local line runs=0
-  if [[ ! -f ${dir}/backup_deps ]]; then
-    return 0
-  fi
   while IFS= read -r line; do
-    if ! own_archive "${line%%:*}" "${prefix}"; then
-      continue
-    elif [[ ${line} == *: ]]; then
+    if [[ ${line} == *: ]]; then
       runs=1
     else
       runs=$((runs + 1))
     fi
-  done <"${dir}/backup_deps"
+  done < <(own_deps_lines "$@")
   ((runs == 0 || runs >= FULL_EVERY_COUNT))
 }
 
@@ -1137,7 +1142,7 @@ choose_reference() {
 # choose_archive SET_ROOT PREFIX: sets ARCHIVE_DIR, ARCHIVE_NAME, ARCHIVE_KIND and ARCHIVE_PARENT.
 choose_archive() {
   local -r set_root=$1 prefix=$2
-  local latest problem base suffix='' number=1
+  local latest problem base number suffix=''
   ARCHIVE_DIR=${set_root}/${RUN_MONTH}
   ARCHIVE_KIND=FULL
   ARCHIVE_PARENT=
