@@ -83,6 +83,8 @@ SNAPSHOTS_GIVEN_UP=()
 # The snapshot dar is reading, and its segment type: a failed dar first asks whether it overflowed.
 SNAPSHOT_IN_USE=
 SNAPSHOT_IN_USE_TYPE=
+# The other filesystems mounted inside the origin being backed up (name_filesystems_inside).
+FILESYSTEMS_INSIDE=()
 UNPUBLISHED=()
 # The sources whose backup worked, and those whose backup failed (run_source).
 SOURCES_BACKED_UP=()
@@ -303,7 +305,7 @@ snapshot_state() {
     printf 'present\n'
     return 0
   fi
-  origin_of "${snapshot%%/*}" "${snapshot#*/}" >/dev/null || status=$?
+  lv_facts "${snapshot%%/*}" "${snapshot#*/}" >/dev/null || status=$?
   case ${status} in
     0) printf 'present\n' ;;
     1) printf 'absent\n' ;;
@@ -311,26 +313,54 @@ snapshot_state() {
   esac
 }
 
+# processes_using DEVICE [DIR...]: "pid N (command)" for every process that has DEVICE open, or a
+# file, its working directory or its root inside a DIR. Matched by device number, since without udev
+# /dev/mapper/X and /dev/dm-N are different nodes of one device; link targets are read, not
+# followed, and every look is bounded (timeout): a descriptor on a hung NFS server never answers.
+processes_using() {
+  local -r device=$1
+  shift
+  local number link target pid dir
+  local -A seen=()
+  number=$(timeout 2 stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || number=''
+  while IFS=$'\t' read -r link target; do
+    pid=${link#/proc/}
+    pid=${pid%%/*}
+    if [[ -n ${seen[${pid}]:-} ]]; then
+      continue
+    fi
+    for dir in "$@"; do
+      if [[ ${target} == "${dir}" || ${target} == "${dir}"/* ]]; then
+        seen[${pid}]=1
+      fi
+    done
+    if [[ -z ${seen[${pid}]:-} && -n ${number} && ${target} == /dev/* &&
+      $(timeout 2 stat -L -c '%Hr:%Lr' -- "${link}" 2>/dev/null) == "${number}" ]]; then
+      seen[${pid}]=1
+    fi
+    if [[ -n ${seen[${pid}]:-} ]]; then
+      printf 'pid %s (%s)\n' "${pid}" "$(cat -- "/proc/${pid}/comm" 2>/dev/null)"
+    fi
+  done < <(timeout 10 find /proc/[0-9]*/fd /proc/[0-9]*/cwd /proc/[0-9]*/root -maxdepth 1 -type l -printf '%p\t%l\n' 2>/dev/null)
+}
+
+# snapshot_users DEVICE [MOUNT_DIR...]: the processes that use a leftover snapshot, on one line.
+snapshot_users() {
+  local -a users
+  mapfile -t users < <(processes_using "$@")
+  printf '%s' "${users[*]}"
+}
+
 # What holds a device, for the error message when lvremove keeps failing: its mounts, the
-# processes that have it open, and the devices stacked on it. Matched by device number, since
-# without udev /dev/mapper/X and /dev/dm-N are different nodes of one device. Every look is bounded
-# (timeout): following a process's descriptor to a file on a hung NFS server waits for ever.
+# processes that have it open, and the devices stacked on it.
 describe_holders() {
   local -r device=$1
-  local mounts number link pid
+  local mounts number link
   local -a processes=() stacked=()
-  local -A seen=()
   mounts=$(timeout 10 findmnt -rn -o TARGET -S "${device}" 2>/dev/null | tr '\n' ' ') || true
+  mapfile -t processes < <(processes_using "${device}")
   number=$(timeout 2 stat -L -c '%Hr:%Lr' -- "${device}" 2>/dev/null) || number=''
   if [[ -n ${number} ]]; then
-    while IFS= read -r link; do
-      pid=${link#/proc/}
-      pid=${pid%%/*}
-      if [[ -z ${seen[${pid}]:-} && $(timeout 2 stat -L -c '%Hr:%Lr' -- "${link}" 2>/dev/null) == "${number}" ]]; then
-        seen[${pid}]=1
-        processes+=("pid ${pid} ($(cat -- "/proc/${pid}/comm" 2>/dev/null))")
-      fi
-    done < <(timeout 10 find -L /proc/[0-9]*/fd -maxdepth 1 -type b 2>/dev/null)
     for link in "/sys/dev/block/${number}/holders"/*; do
       stacked+=("${link##*/}")
     done
@@ -613,43 +643,117 @@ check_environment() {
 }
 
 # ---- LVM snapshots ----
+# A snapshot this script creates carries two LVM tags: "backup-gen", and the run that made it
+# (backup-gen-run.BOOT_ID.PID.START: the script's process, told from a later one with its number
+# by the start time, on this boot). What a run treats as its own, or as a leftover, is what the tags
+# say, never what happens to have the name.
+readonly SNAPSHOT_TAG=backup-gen
+RUN_TAG=
+
+# set_run_tag: this run's tag, from the kernel's boot id and this process's start time.
+set_run_tag() {
+  local boot_id line
+  local -a fields
+  boot_id=$(</proc/sys/kernel/random/boot_id)
+  IFS= read -r line <"/proc/$$/stat"
+  read -r -a fields <<<"${line##*) }"
+  RUN_TAG=backup-gen-run.${boot_id}.$$.${fields[19]}
+}
+
+# run_of_tags TAGS: the backup-gen-run tag among LVM's comma-separated TAGS, or fail.
+run_of_tags() {
+  local tag
+  local -a tags
+  IFS=, read -r -a tags <<<"$1"
+  for tag in "${tags[@]}"; do
+    if [[ ${tag} == backup-gen-run.*.*.* ]]; then
+      printf '%s\n' "${tag}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# run_is_alive RUN_TAG: the run that made a snapshot is still running (same boot, same process).
+run_is_alive() {
+  local -r tag=$1
+  local boot_id rest pid start
+  rest=${tag#backup-gen-run.}
+  boot_id=${rest%%.*}
+  rest=${rest#*.}
+  pid=${rest%%.*}
+  start=${rest#*.}
+  [[ ${boot_id} == "$(</proc/sys/kernel/random/boot_id)" && ${pid} =~ ^[0-9]+$ ]] &&
+    still_running "${pid}" "${start}"
+}
+
 # A snapshot left by a run that could not clean up (SIGKILL, power loss) is removed, loudly, but only
-# when both its name and its origin match: never by column position, never someone else's LV.
+# when everything says it is that run's and nobody uses it: its name and origin match, its tags say
+# backup-gen made it, the run that made it is gone, it is mounted only inside a backup-gen mount
+# directory, and no process has it or anything in its mounts open. Anything else fails this source
+# before anything is touched: all or nothing.
 sweep_leftover_snapshot() {
   local -r volume_group=$1 origin=$2 snapshot=$3
-  local lv_origin mount_point status=0
-  lv_origin=$(origin_of "${volume_group}" "${snapshot}") || status=$?
+  local -r device=/dev/${volume_group}/${snapshot}
+  local facts lv_origin tags creator mount_point mount_dir users status=0
+  local -a mount_dirs=()
+  facts=$(lv_facts "${volume_group}" "${snapshot}") || status=$?
   if ((status == 1)); then
     return 0
   elif ((status != 0)); then
     die "cannot list the logical volumes of volume group ${volume_group}"
   fi
+  IFS='|' read -r lv_origin tags <<<"${facts}"
   if [[ ${lv_origin} != "${origin}" ]]; then
     die "${volume_group}/${snapshot} exists but is not a snapshot of ${origin} (its origin: '${lv_origin}'); not touching it: choose another snapshot_lv_name or remove it yourself"
   fi
-  warn "found snapshot ${volume_group}/${snapshot} of ${origin} left by an earlier run that did not finish; removing it"
-  while read -r mount_point; do
-    if [[ -n ${mount_point} ]]; then
-      run umount --recursive -- "${mount_point}"
-      if [[ ${mount_point} == */backup-gen.* ]]; then
-        run rmdir -- "${mount_point}"
-      fi
+  if [[ ,${tags}, != *,${SNAPSHOT_TAG},* ]] || ! creator=$(run_of_tags "${tags}"); then
+    die "${volume_group}/${snapshot} exists, a snapshot of ${origin}, but backup-gen did not make it (it has no ${SNAPSHOT_TAG} tag: someone's own snapshot, or one the original tool left); not touching it: if nobody needs it, unmount it and remove it yourself (lvremove ${volume_group}/${snapshot}), else choose another snapshot_lv_name"
+  fi
+  if run_is_alive "${creator}"; then
+    creator=${creator#backup-gen-run.*.}
+    die "${volume_group}/${snapshot} belongs to a backup that is running now (pid ${creator%%.*}): two profiles use snapshot_lv_name ${snapshot} on ${volume_group}/${origin}; give one of them another snapshot_lv_name"
+  fi
+  while IFS= read -r mount_point; do
+    mount_point=$(printf '%b' "${mount_point}")
+    if [[ -z ${mount_point} ]]; then
+      continue
     fi
-  done < <(findmnt -rn -o TARGET -S "/dev/${volume_group}/${snapshot}" || true)
+    if [[ ${mount_point} != */backup-gen.*/root ]]; then
+      die "${volume_group}/${snapshot} is left by an earlier run, but it is mounted at ${mount_point}, outside any backup-gen mount directory: someone is using it; not touching it"
+    fi
+    mount_dirs+=("${mount_point%/root}")
+  done < <(findmnt -rn -o TARGET -S "${device}" || true)
+  users=$(snapshot_users "${device}" "${mount_dirs[@]}")
+  if [[ -n ${users} ]]; then
+    die "${volume_group}/${snapshot} is left by an earlier run, but it is still in use by ${users}; not touching it: stop them, then run again"
+  fi
+  warn "found snapshot ${volume_group}/${snapshot} of ${origin} left by an earlier run that did not finish; removing it"
+  for mount_dir in "${mount_dirs[@]}"; do
+    # Everything below a mount directory is the dead run's own (private) tree: its anchor, the
+    # snapshot, the bind mounts.
+    if mountpoint -q -- "${mount_dir}"; then
+      run umount --recursive -- "${mount_dir}"
+    else
+      run umount --recursive -- "${mount_dir}/root"
+    fi
+    remove_mount_dir "${mount_dir}/root"
+    remove_mount_dir "${mount_dir}"
+  done
   remove_snapshot "${volume_group}/${snapshot}"
 }
 
-# origin_of VG NAME: the origin of logical volume NAME ("" when it is no snapshot), by name through
-# lvs -o lv_name,origin, never by column position; exit 1 when VG has no such volume, 2 when lvs
-# itself failed (which is never "there is none").
-origin_of() {
+# lv_facts VG NAME: "ORIGIN|TAGS" of logical volume NAME (ORIGIN "" when it is no snapshot), by name
+# through lvs -o lv_name,origin,lv_tags, never by column position; exit 1 when VG has no such
+# volume, 2 when lvs itself failed (which is never "there is none").
+lv_facts() {
   local -r volume_group=$1 wanted=$2
-  local listing name origin
-  listing=$(query lvs --noheadings --separator '|' -o lv_name,origin "${volume_group}") || return 2
-  while IFS='|' read -r name origin; do
+  local listing name origin tags
+  listing=$(query lvs --noheadings --separator '|' -o lv_name,origin,lv_tags "${volume_group}") || return 2
+  while IFS='|' read -r name origin tags; do
     name=${name#"${name%%[![:space:]]*}"}
     if [[ ${name} == "${wanted}" ]]; then
-      printf '%s\n' "${origin}"
+      printf '%s|%s\n' "${origin}" "${tags}"
       return 0
     fi
   done <<<"${listing}"
@@ -665,8 +769,33 @@ filesystem_type() {
   elif ((NOOP)); then
     printf 'auto\n'
   else
-    die "cannot tell the filesystem type of ${device} (blkid found none)"
+    die "cannot tell the filesystem type of ${device} (blkid found none): a snapshot of it could not be mounted"
   fi
+}
+
+# Said before lvcreate, from what lvs and blkid already tell, instead of a snapshot that fails to
+# mount ("mount exit 32") or mounts the wrong tree.
+# check_origin_active VG LV: an inactive origin has no device to read, nor does its snapshot.
+check_origin_active() {
+  local -r volume_group=$1 origin=$2
+  local attr
+  attr=$(query lvs --noheadings -o lv_attr "${volume_group}/${origin}") ||
+    die "cannot find logical volume ${volume_group}/${origin}"
+  attr=${attr//[[:space:]]/}
+  if [[ -n ${attr} && ${attr:4:1} != a ]]; then
+    die "${volume_group}/${origin} is not active (lv_attr ${attr}): it cannot be read, nor can a snapshot of it; activate it (lvchange --activate y ${volume_group}/${origin}) or leave it out of the profile"
+  fi
+}
+
+# check_filesystem_kind VG LV TYPE: what blkid found is a filesystem a snapshot of can be archived.
+check_filesystem_kind() {
+  local -r volume_group=$1 origin=$2 type=$3
+  case ${type} in
+    crypto_LUKS) die "${volume_group}/${origin} holds a LUKS container, not a filesystem: its snapshot is encrypted too and cannot be mounted; back up the opened container's filesystem instead (an LV inside it, or source_type = directory on its mount point)" ;;
+    swap) die "${volume_group}/${origin} is swap space: there are no files to back up; leave it out of the profile" ;;
+    LVM2_member | linux_raid_member | zfs_member | bcache | BitLocker) die "${volume_group}/${origin} holds ${type}, not a filesystem that can be mounted and archived; back up what is built on it instead" ;;
+    btrfs) die "${volume_group}/${origin} holds btrfs, which backup-gen does not snapshot with LVM: a block-level copy of a mounted btrfs cannot be mounted beside it (its filesystem UUID is already in use), and mounted alone it shows the top-level subvolume, not what the host mounts; use btrfs's own read-only snapshots (btrfs subvolume snapshot -r) with source_type = directory" ;;
+  esac
 }
 
 # mount options for a snapshot: always ro; XFS refuses a second filesystem with the same UUID.
@@ -711,11 +840,10 @@ preflight_free_space() {
   report=$(query vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size "${volume_group}") ||
     die "cannot read the free space of volume group ${volume_group}"
   read -r free extent vg_size <<<"${report}"
+  origin_size=$(query lvs --noheadings --units b --nosuffix -o lv_size "${volume_group}/${origin}") || origin_size=''
+  origin_size=${origin_size//[[:space:]]/}
   case ${value} in
-    *%ORIGIN)
-      origin_size=$(query lvs --noheadings --units b --nosuffix -o lv_size "${volume_group}/${origin}")
-      needed=$((${origin_size:-0} * ${value%\%*} / 100))
-      ;;
+    *%ORIGIN) needed=$((${origin_size:-0} * ${value%\%*} / 100)) ;;
     *%VG) needed=$((${vg_size:-0} * ${value%\%*} / 100)) ;;
     *%*) return 0 ;;
     *) needed=${size_bytes} ;;
@@ -723,10 +851,23 @@ preflight_free_space() {
   if [[ -z ${free} || -z ${extent} ]] || ((extent == 0)); then
     return 0
   fi
+  if [[ -n ${origin_size} ]] && ((needed > $(largest_snapshot_bytes "${origin_size}"))); then
+    needed=$(largest_snapshot_bytes "${origin_size}")
+  fi
   needed=$(((needed + extent - 1) / extent * extent))
   if ((needed > free)); then
     die "not enough free space in volume group ${volume_group} for the snapshot of ${origin}: it needs $((needed / 1048576)) MiB (snapshot_size = ${value}), the volume group has $((free / 1048576)) MiB free; free some space or lower snapshot_size"
   fi
+}
+
+# largest_snapshot_bytes ORIGIN_BYTES: what lvcreate gives a snapshot at most, whatever size is
+# asked ("Reducing COW size ... down to maximum usable size"): room for every chunk of the origin, a
+# header chunk and the exception tables (16 bytes a chunk), in 4 KiB chunks, lvcreate's default
+# (lvm2's _cow_max_size). A 4G snapshot of a 32M origin takes 36M of the volume group, not 4G.
+largest_snapshot_bytes() {
+  local -r origin_bytes=$1 chunk=4096
+  local -r chunks=$(((origin_bytes + chunk - 1) / chunk)) per_table=$((chunk / 16))
+  printf '%s\n' $(((1 + chunks + (chunks + per_table) / per_table) * chunk))
 }
 
 # The snapshot LV itself stays writable, so ext4 and XFS can replay their journals under a ro mount.
@@ -734,7 +875,7 @@ create_snapshot() {
   local -r volume_group=$1 origin=$2 snapshot=$3 type=$4
   shift 4
   SNAPSHOTS+=("${volume_group}/${snapshot}")
-  run lvcreate --snapshot --name "${snapshot}" "$@" "${volume_group}/${origin}"
+  run lvcreate --snapshot --name "${snapshot}" --addtag "${SNAPSHOT_TAG}" --addtag "${RUN_TAG}" "$@" "${volume_group}/${origin}"
   if [[ ${type} == thin ]]; then
     # LVM marks thin snapshots "skip activation"; -K (--ignoreactivationskip) activates it anyway.
     run lvchange --activate y --ignoreactivationskip "${volume_group}/${snapshot}"
@@ -763,15 +904,26 @@ check_snapshot_intact() {
   log INFO "snapshot ${snapshot} held: ${percent:-0}% of its space used"
 }
 
+# make_mount_dir: a fresh directory D with the snapshot to be mounted on D/root. D is first made a
+# private mount of itself (an anchor): the host's / is a shared mount on systemd hosts, and a mount
+# under a shared parent propagates to its peers, so without the anchor the snapshot and its bind
+# mounts would appear (and be unmounted) in every peer namespace. MOUNT_DIR is D/root.
 make_mount_dir() {
   local -r template=${TMPDIR:-/tmp}/backup-gen.XXXXXXXXXX
+  local dir
   if ((NOOP)); then
     run mktemp -d -- "${template}"
-    MOUNT_DIR=${template}
+    dir=${template}
   else
-    MOUNT_DIR=$(mktemp -d -- "${template}")
+    dir=$(mktemp -d -- "${template}")
   fi
+  MOUNT_DIRS+=("${dir}")
+  MOUNTED+=("${dir}")
+  run mount --bind -- "${dir}" "${dir}"
+  run mount --make-private -- "${dir}"
+  MOUNT_DIR=${dir}/root
   MOUNT_DIRS+=("${MOUNT_DIR}")
+  run mkdir -- "${MOUNT_DIR}"
 }
 
 mount_snapshot() {
@@ -826,13 +978,180 @@ check_bind_targets() {
   done
 }
 
-# [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive,
-# read-only like the snapshot (util-linux applies -o ro to a bind mount by remounting it). Its
-# directory in the snapshot was checked first (check_bind_targets).
-bind_mount_into() {
+# live_mounts: the host's mount table as "TARGET MAJ:MIN FSROOT FSTYPE SOURCE" lines, each field
+# as findmnt -r writes it (a space is \x20). Bounded: a hung NFS mount can make findmnt wait.
+live_mounts() {
+  timeout 10 findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
+}
+
+# submounts_below PATH: the mount points strictly below PATH on the live system, parents first.
+submounts_below() {
+  local -r path=${1%/}
+  local target rest
+  while read -r target rest; do
+    target=$(printf '%b' "${target}")
+    if [[ ${target} == "${path}"/* ]]; then
+      printf '%s\n' "${target}"
+    fi
+  done < <(live_mounts || true) | sort -u
+}
+
+# bind_private MOUNT_ROOT PATH: PATH bind-mounted on MOUNT_ROOT/PATH, read-only like the snapshot
+# (util-linux applies -o ro to a bind mount by remounting it), and made private at once: a bind
+# mount of a shared mount joins its peer group, so a mount that appears under PATH while dar runs
+# would appear in the snapshot tree too, and unmounting ours would unmount the live one.
+bind_private() {
   local -r mount_root=$1 path=$2
   MOUNTED+=("${mount_root}${path}")
   run mount --bind -o ro -- "${path}" "${mount_root}${path}"
+  run mount --make-private -- "${mount_root}${path}"
+}
+
+# [bindmounts]: a path outside the volume (such as /boot) appears inside the snapshot and archive,
+# with every filesystem mounted below it (/boot/efi), each bound on its own: read-only and private.
+# Its directory in the snapshot was checked first (check_bind_targets); a submount's mount point is
+# a directory of the filesystem bound above it.
+bind_mount_into() {
+  local -r mount_root=$1 path=$2
+  local submount
+  local -a submounts=()
+  if ((!NOOP)); then
+    mapfile -t submounts < <(submounts_below "${path}")
+  fi
+  bind_private "${mount_root}" "${path}"
+  for submount in "${submounts[@]}"; do
+    log INFO "binding ${submount} too: a filesystem mounted inside ${path}"
+    bind_private "${mount_root}" "${submount}"
+  done
+}
+
+# ---- filesystems mounted inside the origin ----
+# A snapshot holds one filesystem. With /var on a filesystem of its own, the live / shows that
+# filesystem at /var, but the snapshot of / shows what lies under the mount point (nothing, or stale
+# files): archived without a word, it looks like a backup of /var. Each one is named at INFO.
+
+# virtual_filesystem TYPE: a filesystem with no files of the host's to back up.
+virtual_filesystem() {
+  case $1 in
+    proc | sysfs | devtmpfs | devpts | tmpfs | ramfs | cgroup | cgroup2 | securityfs | pstore | bpf | \
+      debugfs | tracefs | hugetlbfs | mqueue | configfs | fusectl | binfmt_misc | autofs | efivarfs | \
+      rpc_pipefs | nsfs | selinuxfs | fuse.gvfsd-fuse | fuse.portal) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# origin_number VG/LV: the origin's device number, MAJ:MIN as findmnt writes it, asked of LVM.
+origin_number() {
+  local numbers major minor
+  numbers=$(query lvs --noheadings --separator '|' -o lv_kernel_major,lv_kernel_minor "$1") || return 1
+  IFS='|' read -r major minor <<<"${numbers//[[:space:]]/}"
+  [[ ${major} =~ ^[0-9]+$ && ${minor} =~ ^[0-9]+$ ]] || return 1
+  printf '%s:%s\n' "${major}" "${minor}"
+}
+
+# filesystems_inside VG/LV BIND_PATH...: the other filesystems mounted inside the live mounts of
+# the origin's filesystem, topmost only (what is mounted inside /var is part of naming /var), not
+# those [bindmounts] brings in: "PATH|TARGET|FSTYPE|SOURCE" each, PATH relative to the filesystem's
+# root (var), TARGET where it is mounted live (/var).
+filesystems_inside() {
+  local -r volume=$1
+  shift
+  local number entry target majmin fs_root type source root bind covered
+  local -a table=() roots=() named=()
+  number=$(origin_number "${volume}") || return 0
+  mapfile -t table < <(live_mounts | sort || true)
+  for entry in "${table[@]}"; do
+    read -r target majmin fs_root type source <<<"${entry}"
+    if [[ ${majmin} == "${number}" && ${fs_root} == / ]]; then
+      roots+=("$(printf '%b' "${target}")")
+    fi
+  done
+  for entry in "${table[@]}"; do
+    read -r target majmin fs_root type source <<<"${entry}"
+    target=$(printf '%b' "${target}")
+    source=$(printf '%b' "${source}")
+    # The same filesystem mounted again, and any run's own snapshot tree, are not another filesystem.
+    if [[ ${majmin} == "${number}" || ${target} == */backup-gen.?????????? || ${target} == */backup-gen.??????????/* ]]; then
+      continue
+    fi
+    covered=0
+    for bind in "$@" "${named[@]}"; do
+      if [[ ${target} == "${bind%/}" || ${target} == "${bind%/}"/* ]]; then
+        covered=1
+      fi
+    done
+    if ((covered)); then
+      continue
+    fi
+    for root in "${roots[@]}"; do
+      if [[ ${target} == "${root%/}"/* ]]; then
+        named+=("${target}")
+        printf '%s|%s|%s|%s\n' "${target#"${root%/}"/}" "${target}" "${type}" "${source}"
+        break
+      fi
+    done
+  done
+}
+
+# volume_line SOURCE TARGET: the profile lines that would back up the filesystem on SOURCE.
+volume_line() {
+  local -r source=$1 target=$2
+  local names volume_group logical_volume
+  if [[ ${source} == /dev/* ]] &&
+    names=$(query lvs --noheadings --separator '|' -o vg_name,lv_name "${source}" 2>/dev/null) &&
+    IFS='|' read -r volume_group logical_volume <<<"${names//[[:space:]]/}" && [[ -n ${logical_volume} ]]; then
+    printf '[volume %s] volume_group = %s, logical_volume = %s (with a snapshot_size)' "${logical_volume}" "${volume_group}" "${logical_volume}"
+  else
+    printf '[bindmounts] equals = %s' "${target}"
+  fi
+}
+
+# name_filesystems_inside VG/LV BIND_PATH...: says at INFO what the archive does not hold, and keeps
+# the list in FILESYSTEMS_INSIDE for check_subdirs_present.
+name_filesystems_inside() {
+  local entry path target type source
+  local -a virtual=()
+  mapfile -t FILESYSTEMS_INSIDE < <(filesystems_inside "$@")
+  for entry in "${FILESYSTEMS_INSIDE[@]}"; do
+    IFS='|' read -r path target type source <<<"${entry}"
+    if virtual_filesystem "${type}"; then
+      virtual+=("${target}")
+    else
+      log INFO "not in this archive: ${target} is another filesystem (${type} on ${source}) mounted inside this volume; the archive holds only what the snapshot has under ${path}, which that mount hides on the live system; to back it up: $(volume_line "${source}" "${target}")"
+    fi
+  done
+  if ((${#virtual[@]} > 0)); then
+    log INFO "not in this archive (virtual filesystems, no files to back up): ${virtual[*]}"
+  fi
+}
+
+# check_subdirs_present MOUNT_ROOT SUBDIR...: every subdirs entry is in the snapshot tree; one that
+# the live system shows from another filesystem (FILESYSTEMS_INSIDE) is named, since the snapshot
+# has only what that mount hides there.
+check_subdirs_present() {
+  local -r mount_root=$1
+  shift
+  local subdir entry path target type source
+  if ((NOOP)); then
+    return 0
+  fi
+  for subdir in "$@"; do
+    subdir=${subdir%/}
+    for entry in "${FILESYSTEMS_INSIDE[@]}"; do
+      IFS='|' read -r path target type source <<<"${entry}"
+      if [[ ${subdir} != "${path}" && ${subdir} != "${path}"/* ]]; then
+        continue
+      fi
+      if [[ -e ${mount_root}/${subdir} ]]; then
+        warn "subdirs entry ${subdir}: on the live system it is on another filesystem (${type} on ${source}, mounted at ${target}); the archive holds what the snapshot has there instead, which that mount hides; to back it up: $(volume_line "${source}" "${target}")"
+      else
+        die "subdirs entry ${subdir} is not in the snapshot: on the live system it is on another filesystem (${type} on ${source}, mounted at ${target}); to back it up: $(volume_line "${source}" "${target}")"
+      fi
+    done
+    if [[ ! -e ${mount_root}/${subdir} && ! -L ${mount_root}/${subdir} ]]; then
+      die "subdirs entry ${subdir} is not in the snapshot (the volume has nothing at /${subdir}); correct the entry, or create it in the volume"
+    fi
+  done
 }
 
 # ---- what an archive never contains: the target, the mirror, the lock file, the log file ----
@@ -1515,6 +1834,7 @@ backup_main() {
   local -r extra_mount_options=''
   local -ra snapshot_size=(--size 4G)
   local -ra bind_mounts=(/boot)
+  local -ra subdirs=(etc root usr/local var boot)
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P var/cache -P var/tmp -g etc -g root -g usr/local -g var -g boot)
   local -r source_name=main profile_section=lvm snapshot_bytes=4294967296
   local segment_type type options path
@@ -1523,8 +1843,11 @@ backup_main() {
   sweep_leftover_snapshot "${volume_group}" "${origin}" "${snapshot}"
   segment_type=$(origin_segment_type "${volume_group}" "${origin}")
   check_snapshot_size "${volume_group}" "${origin}" "${segment_type}" "${#snapshot_size[@]}" "${profile_section}"
-  preflight_free_space "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}"
+  check_origin_active "${volume_group}" "${origin}"
   type=$(filesystem_type "/dev/${volume_group}/${origin}")
+  check_filesystem_kind "${volume_group}" "${origin}" "${type}"
+  name_filesystems_inside "${volume_group}/${origin}" "${bind_mounts[@]}"
+  preflight_free_space "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}"
   options=$(snapshot_mount_options "${type}" "${extra_mount_options}")
   create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${segment_type}" "${snapshot_size[@]}"
   make_mount_dir
@@ -1533,6 +1856,7 @@ backup_main() {
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done
+  check_subdirs_present "${MOUNT_DIR}" "${subdirs[@]}"
   SNAPSHOT_IN_USE=${volume_group}/${snapshot}
   SNAPSHOT_IN_USE_TYPE=${segment_type}
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
@@ -1558,6 +1882,7 @@ backup_home() {
   local -r extra_mount_options=noatime
   local -ra snapshot_size=(--extents 20%ORIGIN)
   local -ra bind_mounts=()
+  local -ra subdirs=()
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P alice/.cache -P bob/.cache)
   local -r source_name=home profile_section='volume home' snapshot_bytes=0
   local segment_type type options path
@@ -1566,8 +1891,11 @@ backup_home() {
   sweep_leftover_snapshot "${volume_group}" "${origin}" "${snapshot}"
   segment_type=$(origin_segment_type "${volume_group}" "${origin}")
   check_snapshot_size "${volume_group}" "${origin}" "${segment_type}" "${#snapshot_size[@]}" "${profile_section}"
-  preflight_free_space "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}"
+  check_origin_active "${volume_group}" "${origin}"
   type=$(filesystem_type "/dev/${volume_group}/${origin}")
+  check_filesystem_kind "${volume_group}" "${origin}" "${type}"
+  name_filesystems_inside "${volume_group}/${origin}" "${bind_mounts[@]}"
+  preflight_free_space "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}"
   options=$(snapshot_mount_options "${type}" "${extra_mount_options}")
   create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${segment_type}" "${snapshot_size[@]}"
   make_mount_dir
@@ -1576,6 +1904,7 @@ backup_home() {
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
   done
+  check_subdirs_present "${MOUNT_DIR}" "${subdirs[@]}"
   SNAPSHOT_IN_USE=${volume_group}/${snapshot}
   SNAPSHOT_IN_USE_TYPE=${segment_type}
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
@@ -1652,6 +1981,7 @@ main() {
   take_lock
   install_traps
   set_run_time
+  set_run_tag
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
   run_source main backup_main
   run_source home backup_home

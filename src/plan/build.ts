@@ -82,6 +82,7 @@ function planSource(source: Source, dar: DarSettings, provenance: string[]): Pla
           },
     root: source.root,
     bindMounts: source.bindMounts,
+    subdirs: source.subdirs,
     setRoot: source.setRoot,
     archivePrefix: source.archivePrefix,
     darOptions: darOptionsFor(source, dar),

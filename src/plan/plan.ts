@@ -26,6 +26,8 @@ export interface PlannedSource {
   root?: string;
   /** Mounted in this order, unmounted in reverse. */
   bindMounts: string[];
+  /** The profile's subdirs (dar -g): an LVM source checks at run time that each is in the snapshot. */
+  subdirs: string[];
   setRoot: string;
   archivePrefix: string;
   /** dar options that do not change from run to run; -c, -R and -A are added at run time. */

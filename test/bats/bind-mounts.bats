@@ -22,7 +22,7 @@ setup() {
 }
 
 assert_failed_before_any_bind_mount() {
-  refute_contains "$(stub_calls mount)" '--bind' 'the mount calls'
+  refute_contains "$(stub_calls mount)" '--bind -o ro' 'the mount calls'
   assert_equal "live data" "$(<"${LIVE}/kernel")" 'the live directory'
   assert_host_clean
   assert_no_archive

@@ -43,8 +43,8 @@ assert_refused_before_running() {
 
 @test "--log=DEBUG shows every command before it runs" {
   run -0 --separate-stderr "${SCRIPT}" --log=DEBUG
-  assert_has_line "${stderr}" 'DEBUG: run: lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
-  assert_has_line "${stderr}" "DEBUG: query: lvs --noheadings --separator '|' -o lv_name,origin vg0"
+  assert_contains "${stderr}" 'DEBUG: run: lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag backup-gen-run.'
+  assert_has_line "${stderr}" "DEBUG: query: lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0"
 }
 
 @test "-l ERROR hides the warnings but not the exit status" {
@@ -76,7 +76,7 @@ assert_refused_before_running() {
   refute_contains "${stderr}" 'DEBUG:'
   assert_has_line "${stderr}" 'INFO: finished successfully'
   local -r text=$(<"${LOG}")
-  assert_contains "${text}" 'DEBUG: run: lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
+  assert_contains "${text}" 'DEBUG: run: lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag backup-gen-run.'
   assert_contains "${text}" 'INFO: finished successfully'
   # Each line: local time, the script's name and pid, the level, the message.
   local line

@@ -30,7 +30,7 @@ assert_nothing_changed() {
 # The snapshot was created, so it was removed: lvremove came after lvcreate.
 assert_snapshot_removed_after_creation() {
   local -r calls=$(stub_calls lvcreate lvremove)
-  assert_equal "lvcreate --snapshot --name root-backsnap --size 2G vg0/root" "$(head -n 1 <<<"${calls}")" 'the first LVM change'
+  assert_equal "lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root" "$(head -n 1 <<<"${calls}")" 'the first LVM change'
   assert_equal "lvremove --force vg0/root-backsnap" "$(tail -n 1 <<<"${calls}")" 'the last LVM change'
 }
 
@@ -66,13 +66,13 @@ assert_snapshot_removed_after_creation() {
   export STUB_FAIL_mount=32 STUB_MATCH_mount=-t STUB_STDERR_mount='mount: wrong fs type, bad option, bad superblock'
   run -1 --separate-stderr "${SCRIPT}"
   assert_equal 0 "$(stub_call_count dar)" 'dar calls'
-  refute_contains "$(stub_calls mount)" '--bind' 'the mount calls'
+  refute_contains "$(stub_calls mount)" '--bind -o ro' 'the mount calls'
   assert_snapshot_removed_after_creation
   assert_nothing_changed
 }
 
 @test "the bind mount failing unmounts the snapshot and removes it" {
-  export STUB_FAIL_mount=32 STUB_MATCH_mount=--bind STUB_STDERR_mount='mount: /boot: special device does not exist.'
+  export STUB_FAIL_mount=32 STUB_MATCH_mount=/boot STUB_STDERR_mount='mount: /boot: special device does not exist.'
   run -1 --separate-stderr "${SCRIPT}"
   assert_equal 0 "$(stub_call_count dar)" 'dar calls'
   assert_has_line "$(calls_with_mnt umount)" 'umount -- MNT' 'the umount calls'
@@ -116,10 +116,11 @@ assert_snapshot_removed_after_creation() {
 }
 
 @test "umount saying 'not mounted' (exit 32) during teardown is not an error" {
-  export STUB_SKIP_mount=1 STUB_MATCH_mount=--bind
+  export STUB_SKIP_mount=1 STUB_MATCH_mount=/boot
   run -0 --separate-stderr "${SCRIPT}"
   assert_equal "umount -- MNT/boot
-umount -- MNT" "$(calls_with_mnt umount)" 'the umount calls'
+umount -- MNT
+umount -- ANCHOR" "$(calls_with_mnt umount)" 'the umount calls'
   assert_has_line "$(calls_with_mnt mountpoint)" 'mountpoint -q -- MNT/boot' 'the mountpoint calls'
   refute_contains "${stderr}" 'ERROR'
   assert_latest_successful "${PREFIX}${STAMP}-INC"

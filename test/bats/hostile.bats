@@ -450,25 +450,32 @@ run_real() {
 @test "lvcreate, mount, the bind mounts, dar, umount and lvremove get the LVM values byte for byte" {
   hostile_lvm_profile "${BATS_TEST_TMPDIR}/h"
   compile
-  printf '%s\0' "${BINDS[@]}" >"${STUB_LOG}/bind-dirs"
+  printf '%s\0' "${BINDS[@]}" "${SUBDIRS[@]/#//}" >"${STUB_LOG}/bind-dirs"
   run_script
   printf 'stderr: %s\n' "${stderr}"
   ((status == 0))
   local -r vg=vg.data+1_x-y lv=os-root+1.x snap=os-root+1.x-backsnap
   mapfile -t calls < <(calls_of lvcreate)
   ((${#calls[@]} == 1))
-  assert_call "${calls[0]}" --snapshot --name "${snap}" --extents 20%ORIGIN "${vg}/${lv}"
-
-  mapfile -t calls < <(calls_of mount)
-  ((${#calls[@]} == 1 + ${#BINDS[@]}))
   local -a argv
   mapfile -d '' -t argv <"${STUB_LOG}/${calls[0]}"
-  local -r mount_dir=${argv[-1]}
-  [[ ${mount_dir} == "${TMPDIR}/backup-gen."* ]]
-  assert_call "${calls[0]}" -t ext4 -o ro,noatime,nodev,data=ordered,x-gvfs-hide -- "/dev/${vg}/${snap}" "${mount_dir}"
+  [[ ${argv[6]} == backup-gen-run.* ]]
+  assert_call "${calls[0]}" --snapshot --name "${snap}" --addtag backup-gen --addtag "${argv[6]}" --extents 20%ORIGIN "${vg}/${lv}"
+
+  # The anchor (the mount directory bound on itself, made private), the snapshot on anchor/root,
+  # then each bind mount, made private.
+  mapfile -t calls < <(calls_of mount)
+  ((${#calls[@]} == 3 + 2 * ${#BINDS[@]}))
+  mapfile -d '' -t argv <"${STUB_LOG}/${calls[2]}"
+  local -r mount_dir=${argv[-1]} anchor=${argv[-1]%/root}
+  [[ ${anchor} == "${TMPDIR}/backup-gen."?????????? ]]
+  assert_call "${calls[0]}" --bind -- "${anchor}" "${anchor}"
+  assert_call "${calls[1]}" --make-private -- "${anchor}"
+  assert_call "${calls[2]}" -t ext4 -o ro,noatime,nodev,data=ordered,x-gvfs-hide -- "/dev/${vg}/${snap}" "${mount_dir}"
   local i
   for ((i = 0; i < ${#BINDS[@]}; i++)); do
-    assert_call "${calls[i + 1]}" --bind -o ro -- "${BINDS[i]}" "${mount_dir}${BINDS[i]}"
+    assert_call "${calls[3 + 2 * i]}" --bind -o ro -- "${BINDS[i]}" "${mount_dir}${BINDS[i]}"
+    assert_call "${calls[4 + 2 * i]}" --make-private -- "${mount_dir}${BINDS[i]}"
   done
 
   mapfile -t calls < <(calls_of dar)
@@ -478,14 +485,15 @@ run_real() {
 
   # Every mount is undone, binds first, and the snapshot removed.
   mapfile -t calls < <(calls_of umount)
-  ((${#calls[@]} == 1 + ${#BINDS[@]}))
+  ((${#calls[@]} == 2 + ${#BINDS[@]}))
   for ((i = 0; i < ${#BINDS[@]}; i++)); do
     assert_call "${calls[i]}" -- "${mount_dir}${BINDS[-1 - i]}"
   done
-  assert_call "${calls[-1]}" -- "${mount_dir}"
+  assert_call "${calls[-2]}" -- "${mount_dir}"
+  assert_call "${calls[-1]}" -- "${anchor}"
   mapfile -t calls < <(calls_of lvremove)
   assert_call "${calls[-1]}" --force "${vg}/${snap}"
-  [[ ! -e ${mount_dir} ]]
+  [[ ! -e ${anchor} ]]
   assert_nothing_executed
 }
 

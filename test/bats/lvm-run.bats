@@ -18,32 +18,41 @@ setup() {
 @test "a successful run runs exactly the snapshot, mount, dar and teardown commands, in order" {
   run -0 --separate-stderr "${SCRIPT}"
   local -r partial=${MONTH_DIR}/.${PREFIX}${STAMP}-FULL.partial
-  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin vg0
+  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
 lvs --noheadings -o segtype vg0/root
-vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size vg0
+lvs --noheadings -o lv_attr vg0/root
 blkid -o value -s TYPE -- /dev/vg0/root
-lvcreate --snapshot --name root-backsnap --size 2G vg0/root
+lvs --noheadings --separator '|' -o lv_kernel_major,lv_kernel_minor vg0/root
+findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
+vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size vg0
+lvs --noheadings --units b --nosuffix -o lv_size vg0/root
+lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root
+mount --bind -- ANCHOR ANCHOR
+mount --make-private -- ANCHOR
 mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT
+findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
 mount --bind -o ro -- /boot MNT/boot
+mount --make-private -- MNT/boot
 dar -c ${partial} -R MNT -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 lvs --noheadings --units b --nosuffix -o lv_attr,snap_percent,lv_size vg0/root-backsnap
 umount -- MNT/boot
 umount -- MNT
+umount -- ANCHOR
 lvs vg0/root-backsnap
 lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar)" 'the commands run'
 }
 
 @test "the stubs record each argument byte-exact, NUL-terminated, one record per call" {
   run -0 "${SCRIPT}"
-  { printf '%s\0' date +%s && printf '\036\n' && printf '%s\0' lvs --noheadings --separator '|' -o lv_name,origin vg0 && printf '\036\n'; } >"${BATS_TEST_TMPDIR}/expected"
+  { printf '%s\0' date +%s && printf '\036\n' && printf '%s\0' lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0 && printf '\036\n'; } >"${BATS_TEST_TMPDIR}/expected"
   head -c "$(wc -c <"${BATS_TEST_TMPDIR}/expected")" "${STUB_LOG}" >"${BATS_TEST_TMPDIR}/actual"
   cmp -- "${BATS_TEST_TMPDIR}/expected" "${BATS_TEST_TMPDIR}/actual"
 }
 
 @test "the snapshot is mounted on a fresh directory under TMPDIR, which is gone afterwards" {
   run -0 "${SCRIPT}"
-  [[ $(mount_dir) == "${TMPDIR}"/backup-gen.?????????? ]]
-  [[ ! -e $(mount_dir) ]]
+  [[ $(mount_dir) == "${TMPDIR}"/backup-gen.??????????/root ]]
+  [[ ! -e $(mount_dir) && ! -e $(mount_dir)/.. ]]
   assert_host_clean
 }
 
@@ -118,13 +127,13 @@ ${inc3}:${inc2}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
 @test "an XFS origin is mounted ro,nouuid" {
   export STUB_BLKID_TYPE=xfs
   run -0 "${SCRIPT}"
-  assert_equal 'mount -t xfs -o ro,nouuid -- /dev/vg0/root-backsnap MNT' "$(calls_with_mnt mount | head -n 1)" 'the snapshot mount'
+  assert_equal 'mount -t xfs -o ro,nouuid -- /dev/vg0/root-backsnap MNT' "$(calls_with_mnt mount | grep -e "^mount -t ")" 'the snapshot mount'
   assert_host_clean
 }
 
 @test "an ext4 origin is mounted ro without nouuid" {
   run -0 "${SCRIPT}"
-  assert_equal 'mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT' "$(calls_with_mnt mount | head -n 1)" 'the snapshot mount'
+  assert_equal 'mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT' "$(calls_with_mnt mount | grep -e "^mount -t ")" 'the snapshot mount'
 }
 
 @test "the snapshot's bind-mount point must exist inside the volume, else the run fails cleanly" {

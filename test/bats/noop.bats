@@ -24,10 +24,14 @@ teardown() {
 
 # Of the stubbed commands only the read-only queries ran (and the further ones given, one a line).
 assert_only_queries_ran() {
-  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin vg0
+  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
 lvs --noheadings -o segtype vg0/root
+lvs --noheadings -o lv_attr vg0/root
+blkid -o value -s TYPE -- /dev/vg0/root
+lvs --noheadings --separator '|' -o lv_kernel_major,lv_kernel_minor vg0/root
+findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
 vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size vg0
-blkid -o value -s TYPE -- /dev/vg0/root${1:+$'\n'$1}" "$(stub_calls lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
+lvs --noheadings --units b --nosuffix -o lv_size vg0/root${1:+$'\n'$1}" "$(stub_calls lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
 }
 
 # What a noop run must leave: only the queries ran, and nothing appeared anywhere.
@@ -37,19 +41,27 @@ assert_nothing_done() {
   assert_host_clean
 }
 
-# The commands a real run would run, as noop prints them (the mount directory is not made).
+# The commands a real run would run, as noop prints them (the mount directory is not made), the
+# run's tag written RUN_TAG.
 expected_commands() {
-  local -r mnt=${TMPDIR}/backup-gen.XXXXXXXXXX name=${PREFIX}${STAMP}-FULL
+  local -r anchor=${TMPDIR}/backup-gen.XXXXXXXXXX name=${PREFIX}${STAMP}-FULL
+  local -r mnt=${anchor}/root
   cat <<EOF
-lvcreate --snapshot --name root-backsnap --size 2G vg0/root
-mktemp -d -- ${mnt}
+lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root
+mktemp -d -- ${anchor}
+mount --bind -- ${anchor} ${anchor}
+mount --make-private -- ${anchor}
+mkdir -- ${mnt}
 mount -t ext4 -o ro -- /dev/vg0/root-backsnap ${mnt}
 mount --bind -o ro -- /boot ${mnt}/boot
+mount --make-private -- ${mnt}/boot
 mkdir -p -- ${MONTH_DIR}
 dar -c ${MONTH_DIR}/.${name}.partial -R ${mnt} -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 umount -- ${mnt}/boot
 umount -- ${mnt}
+umount -- ${anchor}
 rmdir -- ${mnt}
+rmdir -- ${anchor}
 lvremove --force vg0/root-backsnap
 mv -- ${MONTH_DIR}/.${name}.partial.1.dar ${MONTH_DIR}/${name}.1.dar
 sync -- ${MONTH_DIR}/${name}.1.dar
@@ -61,27 +73,27 @@ EOF
 
 @test "--noop prints every command of a real run, in order, and changes nothing" {
   run -0 --separate-stderr "${SCRIPT}" --noop
-  assert_equal "$(expected_commands)" "$(grep -v '^#' <<<"${output}")" 'the printed commands'
-  assert_has_line "${output}" "# read-only query, run in noop mode too: lvs --noheadings --separator '|' -o lv_name,origin vg0"
+  assert_equal "$(expected_commands)" "$(without_run_tag "$(grep -v '^#' <<<"${output}")")" 'the printed commands'
+  assert_has_line "${output}" "# read-only query, run in noop mode too: lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0"
   assert_has_line "${output}" "# Full backup: ${PREFIX}${STAMP}-FULL"
   assert_nothing_done
 }
 
 @test "-n changes nothing" {
   run -0 "${SCRIPT}" -n
-  assert_contains "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
+  assert_contains "$(without_run_tag "${output}")" 'lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root'
   assert_nothing_done
 }
 
 @test "--dry-run changes nothing" {
   run -0 "${SCRIPT}" --dry-run
-  assert_contains "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
+  assert_contains "$(without_run_tag "${output}")" 'lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root'
   assert_nothing_done
 }
 
 @test "the script compiled with --noop prints the same commands and changes nothing, without any flag" {
   run -0 --separate-stderr "${NOOP_SCRIPT}"
-  assert_equal "$(expected_commands)" "$(grep -v '^#' <<<"${output}")" 'the printed commands'
+  assert_equal "$(expected_commands)" "$(without_run_tag "$(grep -v '^#' <<<"${output}")")" 'the printed commands'
   assert_nothing_done
 }
 
@@ -120,8 +132,8 @@ EOF
   refute_contains "${stderr}" 'need root'
   assert_contains "${stderr}" 'WARNING: not installed here (a real run needs them): lvs vgs lvcreate lvchange lvremove blkid'
   assert_has_line "${output}" '# (lvs is not installed here; skipped)'
-  assert_has_line "${output}" 'lvcreate --snapshot --name root-backsnap --size 2G vg0/root'
-  assert_has_line "${output}" 'mount -t auto -o ro -- /dev/vg0/root-backsnap /tmp/backup-gen.XXXXXXXXXX'
+  assert_has_line "$(without_run_tag "${output}")" 'lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root'
+  assert_has_line "${output}" 'mount -t auto -o ro -- /dev/vg0/root-backsnap /tmp/backup-gen.XXXXXXXXXX/root'
   assert_equal 2 "${status}" 'exit status (finished with warnings)'
   assert_equal '' "$(target_files)" 'the files in the target'
   assert_equal '' "$(stub_calls)" 'the stubs called'

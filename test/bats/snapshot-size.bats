@@ -46,13 +46,13 @@ assert_nothing_created() {
 
 @test "20%ORIGIN goes to lvcreate as --extents" {
   run -0 "${PERCENT_SCRIPT}"
-  assert_has_line "$(stub_calls lvcreate)" 'lvcreate --snapshot --name root-backsnap --extents 20%ORIGIN vg0/root'
+  assert_has_line "$(stub_calls lvcreate)" 'lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --extents 20%ORIGIN vg0/root'
 }
 
 @test "a thin origin gets a thin snapshot: no size, activated with -K" {
   export STUB_SEGTYPE=thin
   run -0 "${THIN_SCRIPT}"
-  assert_equal 'lvcreate --snapshot --name root-backsnap vg0/root
+  assert_equal 'lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg0/root
 lvchange --activate y --ignoreactivationskip vg0/root-backsnap' "$(stub_calls lvcreate lvchange)" 'the snapshot commands'
   refute_contains "$(stub_calls vgs)" 'vgs' 'the free-space query'
   assert_latest_successful "${PREFIX}${STAMP}-FULL"

@@ -20,26 +20,39 @@ line_number() {
   stub_calls | grep -n -m 1 -F -e "$1" | cut -d: -f1
 }
 
+# The tags of a snapshot a run made that is gone now: this boot, a pid no process has.
+dead_run_tags() {
+  printf 'backup-gen,backup-gen-run.%s.999999999.1\n' "$(</proc/sys/kernel/random/boot_id)"
+}
+
+# An earlier run's tree as that run left it: the anchor, the snapshot on anchor/root, /boot bound.
+leftover_tree() {
+  local -r anchor=$1
+  mkdir -p -- "${anchor}"
+  "${STUB_BIN}/mount" --bind -- "${anchor}" "${anchor}"
+  mkdir -- "${anchor}/root"
+  "${STUB_BIN}/mount" -t ext4 -o ro -- /dev/vg0/root-backsnap "${anchor}/root"
+  "${STUB_BIN}/mount" --bind -o ro -- /boot "${anchor}/root/boot"
+}
+
 @test "a leftover snapshot of the same origin is removed, with a warning, before lvcreate" {
-  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}"
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}" "$(dead_run_tags)"
   run -2 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" 'WARNING: found snapshot vg0/root-backsnap of root left by an earlier run that did not finish; removing it'
-  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin vg0
+  assert_equal "lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
 findmnt -rn -o TARGET -S /dev/vg0/root-backsnap
 lvs vg0/root-backsnap
 lvremove --force vg0/root-backsnap
 lvs --noheadings -o segtype vg0/root
-blkid -o value -s TYPE -- /dev/vg0/root" "$(stub_calls lvs lvcreate lvremove blkid findmnt umount | head -n 6)" 'the first commands'
+lvs --noheadings -o lv_attr vg0/root" "$(stub_calls lvs lvcreate lvremove blkid findmnt umount | head -n 6)" 'the first commands'
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
   assert_host_clean
 }
 
-@test "a leftover snapshot still mounted by a killed run is unmounted, its directory removed, then the snapshot" {
-  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}"
+@test "a leftover snapshot still mounted by a killed run: its whole tree is unmounted from the anchor, its directories removed, then the snapshot" {
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}" "$(dead_run_tags)"
   local -r old=${TMPDIR}/backup-gen.0ldRun0123
-  mkdir -p -- "${old}"
-  "${STUB_BIN}/mount" -t ext4 -o ro -- /dev/vg0/root-backsnap "${old}"
-  "${STUB_BIN}/mount" --bind -o ro -- /boot "${old}/boot"
+  leftover_tree "${old}"
   : >"${STUB_LOG}"
   run -2 --separate-stderr "${SCRIPT}"
   assert_equal "findmnt -rn -o TARGET -S /dev/vg0/root-backsnap
@@ -51,8 +64,72 @@ lvremove --force vg0/root-backsnap" "$(stub_calls lvs lvremove findmnt umount | 
   assert_host_clean
 }
 
+@test "a snapshot made on an earlier boot is a leftover, even if its pid is in use again" {
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}" "backup-gen,backup-gen-run.00000000-0000-0000-0000-000000000000.$$.1"
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'WARNING: found snapshot vg0/root-backsnap of root left by an earlier run'
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+}
+
+# A snapshot that is not provably a dead run's own is kept, with nothing created or unmounted.
+assert_leftover_kept() {
+  assert_equal 0 "$(stub_call_count lvcreate)" 'lvcreate calls'
+  assert_equal 0 "$(stub_call_count lvremove)" 'lvremove calls'
+  assert_equal 0 "$(stub_call_count umount)" 'umount calls'
+  assert_equal "root|
+root-backsnap|root" "$(stub_lvs "${VG}")" 'the volumes of vg0'
+  assert_no_archive
+}
+
+@test "a snapshot of the same name and origin without the backup-gen tag is someone else's: kept, the run fails before lvcreate" {
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}"
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "ERROR: vg0/root-backsnap exists, a snapshot of root, but backup-gen did not make it (it has no backup-gen tag"
+  assert_leftover_kept
+}
+
+@test "a snapshot another profile's run is using now (same name, same LV) is not touched, and the run says which run holds it" {
+  local line
+  local -a fields
+  IFS= read -r line <"/proc/$$/stat"
+  read -r -a fields <<<"${line##*) }"
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}" "backup-gen,backup-gen-run.$(</proc/sys/kernel/random/boot_id).$$.${fields[19]}"
+  local -r other=${TMPDIR}/backup-gen.0therRun01
+  leftover_tree "${other}"
+  : >"${STUB_LOG}"
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "ERROR: vg0/root-backsnap belongs to a backup that is running now (pid $$): two profiles use snapshot_lv_name root-backsnap on vg0/root; give one of them another snapshot_lv_name"
+  assert_leftover_kept
+  assert_equal "/dev/vg0/root-backsnap ${other}/root
+/boot ${other}/root/boot" "$(stub_mounts | grep -F -e "${other}/root")" "the other run's mounts"
+}
+
+@test "a leftover mounted outside any backup-gen mount directory is in someone's use: kept" {
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}" "$(dead_run_tags)"
+  local -r inspect=${BATS_TEST_TMPDIR}/inspect
+  mkdir -p -- "${inspect}"
+  "${STUB_BIN}/mount" -t ext4 -o ro -- /dev/vg0/root-backsnap "${inspect}"
+  : >"${STUB_LOG}"
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "but it is mounted at ${inspect}, outside any backup-gen mount directory: someone is using it; not touching it"
+  assert_leftover_kept
+}
+
+@test "a leftover whose mount a process still uses is kept, naming the process" {
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}" "$(dead_run_tags)"
+  local -r old=${TMPDIR}/backup-gen.0ldRun0123
+  leftover_tree "${old}"
+  (cd -- "${old}/root/etc" && exec sleep 30) >/dev/null 2>&1 3>&- &
+  local -r user=$!
+  : >"${STUB_LOG}"
+  run -1 --separate-stderr "${SCRIPT}"
+  kill "${user}"
+  assert_contains "${stderr}" "is left by an earlier run, but it is still in use by pid ${user} (sleep); not touching it"
+  assert_leftover_kept
+}
+
 @test "an LV with the snapshot's name but another origin stops the run before lvcreate and is kept" {
-  stub_lv "${VG}" "${SNAPSHOT}" home
+  stub_lv "${VG}" "${SNAPSHOT}" home "$(dead_run_tags)"
   run -1 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" "vg0/root-backsnap exists but is not a snapshot of root (its origin: 'home'); not touching it"
   assert_equal 0 "$(stub_call_count lvcreate)" 'lvcreate calls'

@@ -8,8 +8,9 @@
 #   dar -c BASE ...  creates BASE.1.dar, as dar would (empty), if BASE's directory exists
 #   blkid            prints ${STUB_BLKID_TYPE:-ext4}
 #   lvs, vgs         print nothing (no leftover snapshot, segment type and free space unknown)
-#   mount (not --bind)  creates inside the mount point each path listed, NUL-separated, in
-#                    STUB_LOG/bind-dirs (so the script finds a directory to bind-mount onto)
+#   mount -t ...     creates inside the mount point each path listed, NUL-separated, in
+#                    STUB_LOG/bind-dirs (so the script finds a directory to bind-mount onto, and
+#                    each subdirs entry)
 #   umount MNT       empties MNT when it is a script's own mount directory (TMPDIR/backup-gen.*),
 #                    as unmounting the snapshot would, so the script can rmdir it
 #   mountpoint       fails ("not a mount point")
@@ -63,7 +64,7 @@ EOF
     mountpoint) printf '%s\n' 'exit 1' ;;
     mount)
       cat <<'EOF'
-if [[ $1 != --bind && -f ${log}/bind-dirs ]]; then
+if [[ $1 == -t && -f ${log}/bind-dirs ]]; then
   mount_point=${!#}
   while IFS= read -r -d '' path; do
     mkdir -p -- "${mount_point}${path}"

@@ -81,14 +81,21 @@ mount_dir() {
   printf '%s\n' "${line##* }"
 }
 
-# The recorded calls, with the mount directory written MNT.
+# The recorded calls, with the snapshot's mount point written MNT and the mount directory holding it
+# (the private anchor, MNT's parent) ANCHOR.
 calls_with_mnt() {
   local mnt calls
   calls=$(stub_calls "$@")
   if mnt=$(mount_dir); then
     calls=${calls//"${mnt}"/MNT}
+    calls=${calls//"${mnt%/root}"/ANCHOR}
   fi
   printf '%s\n' "${calls}"
+}
+
+# without_run_tag TEXT: TEXT with the run's LVM tag (backup-gen-run.BOOT.PID.START) written RUN_TAG.
+without_run_tag() {
+  sed -e 's/backup-gen-run\.[0-9a-f-]*\.[0-9]*\.[0-9]*/RUN_TAG/g' <<<"$1"
 }
 
 # ---- assertions ----

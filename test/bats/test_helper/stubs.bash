@@ -12,16 +12,21 @@
 #                             directory: "${STUB_BIN}/mount" ... runs a stub from a test) and exports
 #                             BACKUP_GEN_PATH (STUB_BIN, then /usr/bin:/bin), STUB_STATE (the fake
 #                             host), STUB_LOG, STUB_SANDBOX ($BATS_TEST_TMPDIR: mounts only below it).
-#   stub_lv VG NAME [ORIGIN]  Adds logical volume NAME to the fake volume group VG; with ORIGIN it
-#                             is a snapshot of ORIGIN.
+#   stub_lv VG NAME [ORIGIN [TAGS]]  Adds logical volume NAME to the fake volume group VG; with
+#                             ORIGIN it is a snapshot of ORIGIN; TAGS: its LVM tags, comma-separated.
 #   stub_lvs VG               The fake VG's volumes now, one "name|origin" line each.
+#   stub_lv_tags VG NAME      The tags of volume NAME, as lvs -o lv_tags shows them.
 #   stub_mounts               The fake mount table now, one "SOURCE TARGET" line each (oldest first).
-#   stub_mount_point DIR [SOURCE]  Enters DIR in the fake mount table as if a file system (SOURCE,
-#                             default nfs-server:/export) were mounted there, its content left as it
-#                             is: mountpoint -q -- DIR then says yes. For a target or a mirror.
+#   stub_mount_point DIR [SOURCE [FSTYPE [MAJ:MIN]]]  Enters DIR in the fake mount table as if a file
+#                             system (SOURCE, default nfs-server:/export) were mounted there, its
+#                             content left as it is: mountpoint -q -- DIR then says yes. For a
+#                             target or a mirror, or a live mount findmnt's table shows (FSTYPE,
+#                             default ext4; MAJ:MIN, default 0:ID; the origin is 254:0).
 #   stub_calls [COMMAND...]   The recorded calls, one a line: the command and its arguments, each
 #                             quoted as shlex.quote does (so 'a b', '|', '' are visible). With
-#                             COMMANDs, only calls of those.
+#                             COMMANDs, only calls of those. The run's LVM tag (lvcreate --addtag
+#                             backup-gen-run.BOOT.PID.START) is written RUN_TAG: it differs per run.
+#   stub_calls_raw [COMMAND...]  The same, the run's tag as it was.
 #   stub_call_count COMMAND   How many times COMMAND was called.
 #   stub_wait_hanging COMMAND Waits (up to 10 s) until COMMAND hangs (see STUB_HANG_); prints its pid.
 #
@@ -38,6 +43,8 @@
 #   STUB_MATCH_<cmd>=WORD  The four above apply only to calls that have WORD as one whole argument.
 #   STUB_AFTER_<cmd>=M     ... and only to such calls after the first M (which behave normally).
 #   STUB_TIMES_<cmd>=K     ... and only to the first K such calls; later calls behave normally.
+#   STUB_ORIGIN_ATTR=A     lvs -o lv_attr of the origin (default -wi-ao----; 5th letter a: active).
+#   STUB_ORIGIN_NUMBER=M|N lvs -o lv_kernel_major,lv_kernel_minor of the origin (default 254|0).
 #   STUB_BLKID_TYPE=T      What blkid says the filesystem is (default ext4; empty: none found).
 #   STUB_SEGTYPE=T         The origin's segment type (lvs -o segtype; default linear; thin: lvcreate
 #                          takes no size).
@@ -49,17 +56,22 @@
 #   STUB_DATE=TIME         date reports TIME (any date -d string) as now; calls with -d are real.
 #
 # What the fake commands do
-#   lvs      `--noheadings --separator | -o lv_name,origin VG` lists "  name|origin";
+#   lvs      `--noheadings --separator | -o lv_name,origin,lv_tags VG` lists "  name|origin|tags";
+#            `... -o vg_name,lv_name /dev/VG/LV` prints "  VG|LV";
 #            `lvs VG/LV` exits 0 if LV exists, else 5.
-#   lvcreate `--snapshot --name S --size Z VG/LV` adds S (origin LV); 5 if S exists.
+#   lvcreate `--snapshot --name S [--addtag T]... --size Z VG/LV` adds S (origin LV, tags T,...); 5
+#            if S exists.
 #   lvremove `--force VG/S` removes S; 5 if missing or if /dev/VG/S is mounted ("in use").
 #   blkid    `-o value -s TYPE -- /dev/VG/LV` prints STUB_BLKID_TYPE; 2 if no such LV.
-#   mount    `-t T -o O -- /dev/VG/S DIR` or `--bind -- SRC DIR`: hides DIR's content and shows
+#   mount    `-t T -o O -- /dev/VG/S DIR` or `--bind -o ro -- SRC DIR`: hides DIR's content and shows
 #            STUB_SNAPSHOT_TREE (device) or a file stub-bind-source naming SRC (bind). DIR must be
-#            under STUB_SANDBOX. 32 if DIR is missing or the device does not exist.
+#            under STUB_SANDBOX. 32 if DIR is missing or the device does not exist. `--bind -- DIR
+#            DIR` (an anchor) mounts DIR on itself, content unchanged; `--make-private -- DIR` is
+#            recorded and changes nothing.
 #   umount   `[--recursive] -- DIR`: 32 "not mounted", 32 "target is busy" while a mount sits
 #            below DIR; else the mounted content goes and the hidden content comes back.
-#   mountpoint `-q -- DIR` 0 or 32.   findmnt `-rn -o TARGET -S DEVICE` prints targets, 1 if none.
+#   mountpoint `-q -- DIR` 0 or 32.   findmnt `-rn -o TARGET -S DEVICE` prints targets, 1 if none;
+#            `-rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE` prints the whole fake table (FSROOT /).
 #   sleep    returns at once.   dar, rsync, mv, sync, touch, date: the real ones (date: see
 #            STUB_DATE); mv, sync and touch are not in STUB_COMMANDS: a test that injects into them
 #            installs them.
@@ -90,13 +102,22 @@ stubs_setup() {
 }
 
 stub_lv() {
-  printf '%s|%s\n' "$2" "${3-}" >>"${STUB_STATE:?}/lv/$1"
+  printf '%s|%s|%s\n' "$2" "${3-}" "${4-}" >>"${STUB_STATE:?}/lv/$1"
 }
 
 stub_lvs() {
   if [[ -f ${STUB_STATE:?}/lv/$1 ]]; then
-    cat -- "${STUB_STATE}/lv/$1"
+    cut -d '|' -f 1,2 -- "${STUB_STATE}/lv/$1"
   fi
+}
+
+stub_lv_tags() {
+  local name origin tags
+  while IFS='|' read -r name origin tags; do
+    if [[ ${name} == "$2" ]]; then
+      printf '%s\n' "${tags}"
+    fi
+  done <"${STUB_STATE:?}/lv/$1"
 }
 
 stub_mounts() {
@@ -113,9 +134,15 @@ stub_mount_point() {
   mkdir -p -- "${STUB_STATE}/mounts/${id}/hidden"
   printf '%s' "${2:-nfs-server:/export}" >"${STUB_STATE}/mounts/${id}/source"
   printf '%s' "$1" >"${STUB_STATE}/mounts/${id}/target"
+  [[ -z ${3-} ]] || printf '%s' "$3" >"${STUB_STATE}/mounts/${id}/type"
+  [[ -z ${4-} ]] || printf '%s' "$4" >"${STUB_STATE}/mounts/${id}/number"
 }
 
 stub_calls() {
+  stub_calls_raw "$@" | sed -e 's/backup-gen-run\.[0-9a-f-]*\.[0-9]*\.[0-9]*/RUN_TAG/g'
+}
+
+stub_calls_raw() {
   "${STUB_HELPER_DIR}/stub-calls" "${STUB_LOG:?}" "$@"
 }
 
