@@ -1,12 +1,16 @@
 // Stage 1, parse: profile text → RawProfile with line numbers.
-// Reads the dialect Python 2.7's ConfigParser accepted, because existing users' profiles were
-// written for it. Where ConfigParser silently guessed (repeated keys, bare keys, stray text) we
-// report an error instead, and we collect every problem rather than stopping at the first.
+// Reads exactly what Python 2.7's ConfigParser.ConfigParser read (the original tool's reader:
+// existing profiles rely on it), following its _read() line by line; configparser.ts holds its
+// character rules. Where that reading would surprise the writer, a warning says what was read
+// and how to write what was meant (surprises.ts). Where ConfigParser silently guessed (a repeated
+// key), or let through what is dangerous in a script (control characters, %(name)s), an error.
+// Every problem is collected; nothing stops at the first.
 
 import type { Diagnostic } from '../diagnostics.js';
+import { cutInlineComment, foldKey, isPythonSpace, isSkippedLine, SECTION_HEADER, strip, stripEnd, stripStart } from './configparser.js';
 import type { RawEntry, RawProfile, RawSection } from './raw.js';
+import { headerSurprise, quote, valueProblems, type ReadValue } from './surprises.js';
 
-const KEY_RE = /^[a-z0-9_.-]+$/;
 // Tab is allowed: it is ordinary indentation. Everything else below U+0020, and DEL, would be
 // invisible in an editor and dangerous once pasted into a generated shell script.
 const CONTROL_RE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
@@ -24,62 +28,46 @@ interface State {
   section: SectionState | undefined;
   /** After an unreadable header its entries are dropped quietly: the header error explains them. */
   badHeader: boolean;
-  /** Entry that indented lines extend; 'swallow' after a line already reported as an error. */
-  open: RawEntry | 'swallow' | undefined;
+  /** The value indented lines extend ('swallow' after a line already reported as an error). */
+  open: ReadValue | 'swallow' | undefined;
+  /** Last blank or comment line since the open value's last line: ConfigParser continued across it. */
+  gap: number | undefined;
+  values: ReadValue[];
 }
 
 export function parseProfileText(text: string): { profile: RawProfile; diagnostics: Diagnostic[] } {
-  const state: State = {
-    profile: { sections: [] },
-    diagnostics: [],
-    byName: new Map(),
-    section: undefined,
-    badHeader: false,
-    open: undefined,
-  };
+  const state: State = { profile: { sections: [] }, diagnostics: [], byName: new Map(), section: undefined, badHeader: false, open: undefined, gap: undefined, values: [] };
+  // A byte order mark is dropped: ConfigParser refused such a file, so no profile relies on it.
   const lines = text.replace(/^\uFEFF/, '').split('\n');
-  lines.forEach((raw, i) => parseLine(state, raw.endsWith('\r') ? raw.slice(0, -1) : raw, i + 1));
-  return { profile: state.profile, diagnostics: state.diagnostics };
+  lines.forEach((line, i) => readLine(state, line, i + 1));
+  for (const value of state.values) state.diagnostics.push(...valueProblems(value));
+  return { profile: state.profile, diagnostics: state.diagnostics.sort((a, b) => a.line - b.line) };
 }
 
-function parseLine(state: State, line: string, n: number): void {
-  const control = CONTROL_RE.exec(line);
+/** `line` keeps the "\r" of a CRLF file: ConfigParser's ";" rule can see it (cutInlineComment). */
+function readLine(state: State, line: string, n: number): void {
+  const visible = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const control = CONTROL_RE.exec(visible);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     fail(state, 'BG002', n, `expected printable text, found control character U+${code} at column ${control.index + 1}`);
-    return;
-  }
-  const trimmed = line.trim();
-  // A blank or comment line ends a continuation (Python 2.7 let it run on; simpler to reason about).
-  if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith(';')) {
-    state.open = undefined;
-  } else if (line.startsWith(' ') || line.startsWith('\t')) {
-    parseContinuation(state, line, n);
-  } else if (line.startsWith('[')) {
-    parseHeader(state, line, n);
+  } else if (isSkippedLine(line)) {
+    if (state.open !== undefined) state.gap = n;
+  } else if (isPythonSpace(line[0]) && state.open !== undefined) {
+    readContinuation(state, line, n);
   } else {
-    parseEntry(state, line, n);
+    const header = SECTION_HEADER.exec(line);
+    if (header) readHeader(state, header[1] as string, visible.slice(header[0].length), n);
+    else readOption(state, visible, line, n);
   }
 }
 
-function parseHeader(state: State, line: string, n: number): void {
+function readHeader(state: State, name: string, rest: string, n: number): void {
   state.open = undefined;
-  // Strip the comment first so a "]" inside it is not taken as the closing bracket.
-  const text = stripInlineComment(line).trimEnd();
-  const close = text.lastIndexOf(']');
-  const name = close < 0 ? '' : text.slice(1, close).trim();
-  let problem: string | undefined;
-  if (close < 0) problem = `expected "]" to close the section header, found ${quote(line)}`;
-  else if (text.slice(close + 1).trim() !== '') problem = `expected nothing after "]" but a " ;" comment, found ${quote(line)}`;
-  else if (name === '') problem = `expected a section name between "[" and "]", found ${quote(line)}`;
-  if (problem !== undefined) {
-    state.section = undefined;
-    state.badHeader = true;
-    fail(state, 'BG001', n, problem);
-    return;
-  }
   state.badHeader = false;
   state.section = state.byName.get(name) ?? openSection(state, name, n);
+  const surprise = headerSurprise(name, rest, n);
+  if (surprise !== undefined) state.diagnostics.push({ ...surprise, section: name });
 }
 
 function openSection(state: State, name: string, n: number): SectionState {
@@ -90,83 +78,82 @@ function openSection(state: State, name: string, n: number): SectionState {
   return section;
 }
 
-function parseEntry(state: State, line: string, n: number): void {
+/** OPTCRE: a key not starting with white space, ":" or "=", then the first ":" or "=", then the value. */
+function readOption(state: State, visible: string, line: string, n: number): void {
   state.open = 'swallow'; // replaced below once the entry is accepted
-  const sep = line.search(/[=:]/);
-  if (sep < 0) {
-    reportNoSeparator(state, line.trim(), n);
+  if (state.section === undefined) {
+    reportOutsideSection(state, visible, n);
     return;
   }
-  const key = line.slice(0, sep).trim().toLowerCase();
-  if (!KEY_RE.test(key)) {
-    fail(state, 'BG003', n, `expected a key of letters, digits, "_", "." or "-" before "${line[sep]}", found ${quote(key)}`);
-    return;
+  const separator = visible.search(/[:=]/);
+  if (isPythonSpace(visible[0])) {
+    fail(state, 'BG001', n, `indented lines continue the previous value; expected "key = value" at column 1, found ${quote(visible)}`);
+  } else if (separator < 0) {
+    reportNoSeparator(state, strip(visible), n);
+  } else if (separator === 0) {
+    fail(state, 'BG003', n, `expected a key before "${visible[0]}", found ${quote(visible)}`);
+  } else {
+    addEntry(state, state.section, foldKey(stripEnd(visible.slice(0, separator))), stripStart(line.slice(separator + 1)), n);
   }
-  const section = state.section;
-  if (section === undefined) {
-    if (!state.badHeader) fail(state, 'BG006', n, `expected a "[section]" header before the first entry, found ${quote(line.trim())}`, key);
-    return;
-  }
-  let text = stripInlineComment(line.slice(sep + 1)).trim();
+}
+
+function addEntry(state: State, section: SectionState, key: string, rawValue: string, n: number): void {
+  const cut = cutInlineComment(rawValue);
+  let text = strip(cut.text);
   if (text === '""') text = ''; // ConfigParser's one way to write an empty value explicitly
-  const value = unescapeValue(state, text, n, key);
   const first = section.keys.get(key);
   if (first !== undefined) {
     fail(state, 'BG005', n, `duplicate key "${key}" (first set on line ${first.line}; the original tool silently kept the last)`, key);
     return;
   }
-  const entry: RawEntry = { key, value, line: n };
+  const entry: RawEntry = { key, value: text, line: n };
   section.raw.entries.push(entry);
   section.keys.set(key, entry);
-  state.open = entry;
+  const value: ReadValue = { section: section.raw.name, entry, lines: [{ text, line: n, semicolon: cut.reading, raw: strip(rawValue) }] };
+  state.values.push(value);
+  state.open = value;
+  state.gap = undefined;
 }
 
-/** A bare word is a valueless key (ConfigParser's allow_no_value, which we refuse); else junk. */
+/** MissingSectionHeaderError: anything but a comment or a header before the first header. */
+function reportOutsideSection(state: State, visible: string, n: number): void {
+  if (state.badHeader) return; // the header's error explains it
+  if (visible.startsWith('[')) {
+    badHeader(state, visible, n);
+  } else if (isPythonSpace(visible[0])) {
+    fail(state, 'BG006', n, `expected a "[section]" header at column 1 before any entry, found indented line ${quote(visible)}`);
+  } else {
+    fail(state, 'BG006', n, `expected a "[section]" header before the first entry, found ${quote(strip(visible))}`);
+  }
+}
+
+/** A bare word is a valueless key (allow_no_value, which the original did not set); else junk. */
 function reportNoSeparator(state: State, bare: string, n: number): void {
-  if (/^[A-Za-z0-9_.-]+$/.test(bare)) {
-    const key = bare.toLowerCase();
+  if (bare.startsWith('[')) {
+    badHeader(state, bare, n);
+  } else if (/^[A-Za-z0-9_.-]+$/.test(bare)) {
+    const key = foldKey(bare);
     fail(state, 'BG003', n, `expected "${key} = value", found ${quote(bare)} with no "=" or ":"`, key);
   } else {
     fail(state, 'BG001', n, `expected "key = value", "[section]" or a comment, found ${quote(bare)}`);
   }
 }
 
-function parseContinuation(state: State, line: string, n: number): void {
+function badHeader(state: State, text: string, n: number): void {
+  const problem = text.includes(']') ? 'a section name between "[" and "]"' : '"]" to close the section header';
+  fail(state, 'BG001', n, `expected ${problem}, found ${quote(text)}`);
+  state.section = undefined;
+  state.badHeader = true;
+}
+
+/** An indented line extends the open value, stripped, never comment-stripped (as _read() did). */
+function readContinuation(state: State, line: string, n: number): void {
   const open = state.open;
-  if (open === 'swallow' || (open === undefined && state.badHeader)) return; // already reported
-  if (open === undefined) {
-    const found = quote(line);
-    if (state.section === undefined) {
-      fail(state, 'BG006', n, `expected a "[section]" header at column 0 before any entry, found indented line ${found}`);
-    } else {
-      fail(state, 'BG001', n, `indented lines continue the previous value; expected "key = value" at column 0, found ${found}`);
-    }
-    state.open = 'swallow';
-    return;
-  }
-  const text = stripInlineComment(line).trim();
-  open.value += '\n' + unescapeValue(state, text, n, open.key);
-}
-
-/** Only a ";" after whitespace starts a comment, so paths like /srv/a;b survive (unlike `ini`). */
-function stripInlineComment(text: string): string {
-  const match = /[ \t];/.exec(text);
-  return match ? text.slice(0, match.index + 1) : text;
-}
-
-/** `%%` → `%`; a lone `%` is kept (ConfigParser would refuse it); `%(` is reported, kept verbatim. */
-function unescapeValue(state: State, text: string, n: number, key: string): string {
-  // Scan left to right so `%%(x)s` reads as a literal `%(x)s`, not as interpolation.
-  let reported = false;
-  return text.replace(/%[%(]/g, (pair, at: number) => {
-    if (pair === '%%') return '%';
-    if (!reported) {
-      reported = true;
-      const found = quote(text.slice(at));
-      fail(state, 'BG004', n, `interpolation %(name)s is not supported; write %% for a literal % (found ${found})`, key);
-    }
-    return pair;
-  });
+  if (open === undefined || open === 'swallow') return; // already reported
+  const text = strip(line);
+  open.entry.value += `\n${text}`;
+  open.lines.push({ text, line: n, semicolon: 'none', raw: text, ...(state.gap === undefined ? {} : { afterGap: state.gap }) });
+  state.gap = undefined;
 }
 
 function fail(state: State, code: string, line: number, message: string, key?: string): void {
@@ -174,8 +161,4 @@ function fail(state: State, code: string, line: number, message: string, key?: s
   if (state.section !== undefined) d.section = state.section.raw.name;
   if (key !== undefined) d.key = key;
   state.diagnostics.push(d);
-}
-
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 39)}…` : text);
 }

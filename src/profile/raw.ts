@@ -4,14 +4,14 @@
 export interface RawEntry {
   /** Key as written, lower-cased (ConfigParser keys are case-insensitive). */
   key: string;
-  /** Value after comment stripping, continuation joining and `%%` unescaping. */
+  /** Value as ConfigParser.get() returned it without interpolation: inline comment cut, continuation lines joined with "\n"; `%%` stays two characters. */
   value: string;
   /** Line of the `key = value` line (1-based). */
   line: number;
 }
 
 export interface RawSection {
-  /** Section name exactly as written between the brackets, trimmed. */
+  /** Section name exactly as written between "[" and the first "]", white space included (as ConfigParser read it). */
   name: string;
   line: number;
   entries: RawEntry[];
