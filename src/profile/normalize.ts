@@ -42,7 +42,8 @@ class SectionReader {
   /** Keys that mean nothing for this source kind: an error, or a warning for the original's unused keys. */
   rejectUnused(keys: readonly string[], reason: string, severity: 'error' | 'warning' = 'error'): void {
     for (const key of keys) {
-      const line = this.section?.values.get(key)?.line;
+      const typed = this.section?.values.get(key);
+      const line = typed?.inherited === true ? undefined : typed?.line; // [DEFAULT] gives a key to every section that can take it
       if (line !== undefined) this.diagnostics.push({ severity, code: 'BG014', line, section: this.displayName, key, message: `${severity === 'error' ? 'not used' : 'ignored'} ${reason}` });
     }
   }

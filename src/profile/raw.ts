@@ -8,6 +8,8 @@ export interface RawEntry {
   value: string;
   /** Line of the `key = value` line (1-based). */
   line: number;
+  /** Copied from [DEFAULT] into this section (defaults.ts); its line is the line in [DEFAULT]. */
+  inherited?: true;
 }
 
 export interface RawSection {

@@ -1,6 +1,7 @@
 // Stage 2a, validate: RawProfile → typed values per section, with a diagnostic for every unknown
 // section or key and every value its kind rejects. normalize.ts turns the result into a Profile.
 import type { Diagnostic } from '../diagnostics.js';
+import { applyDefaultSection } from './defaults.js';
 import type { RawProfile, RawSection } from './raw.js';
 import { SCHEMA, sectionSpecFor, type SectionSpec } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -9,6 +10,8 @@ import { parseValue } from './values.js';
 export interface TypedValue {
   value: unknown;
   line: number;
+  /** From [DEFAULT]: given to every section that takes the key, so never "not used" here. */
+  inherited?: true;
 }
 
 export interface TypedSection {
@@ -23,8 +26,8 @@ export interface TypedSection {
 
 const SECTION_NAMES = SCHEMA.map((s) => (s.name === 'volume NAME' ? 'volume NAME' : s.name));
 
-export function validateSections(raw: RawProfile): { sections: TypedSection[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+export function validateSections(written: RawProfile): { sections: TypedSection[]; diagnostics: Diagnostic[] } {
+  const { profile: raw, diagnostics } = applyDefaultSection(written);
   const sections: TypedSection[] = [];
   const byIdentity = new Map<string, RawSection>();
   for (const rawSection of raw.sections) {
@@ -58,19 +61,23 @@ function sectionCollision(section: RawSection, first: RawSection, spec: SectionS
 }
 
 function unknownSection(section: RawSection): Diagnostic {
-  const volume = /^volume\s+(\S.*)$/i.exec(section.name);
-  const hint = /^volume$/i.test(section.name)
-    ? '; a volume section needs a name: [volume NAME]'
-    : volume !== null
-      ? `; did you mean "volume ${volume[1]}"? ("volume" is lower-case)`
-      : didYouMean(section.name, SECTION_NAMES);
   return {
     severity: 'error',
     code: 'BG010',
     line: section.line,
     section: section.name,
-    message: `unknown section; expected one of ${SECTION_NAMES.map((n) => `[${n}]`).join(', ')}${hint}`,
+    message: `unknown section; expected one of ${SECTION_NAMES.map((n) => `[${n}]`).join(', ')}${unknownSectionHint(section.name)}`,
   };
+}
+
+function unknownSectionHint(name: string): string {
+  const volume = /^volume\s+(\S.*)$/i.exec(name);
+  // As in ConfigParser, the name is everything between "[" and "]": [ lvm ] is not [lvm].
+  if (name.trim() !== name && sectionSpecFor(name.trim()) !== undefined) return `; the name is read exactly as written, white space included: write [${name.trim()}]`;
+  if (name.toUpperCase() === 'DEFAULT') return '; the section of defaults for every section is [DEFAULT], in capitals';
+  if (/^volume$/i.test(name)) return '; a volume section needs a name: [volume NAME]';
+  if (volume !== null) return `; did you mean "volume ${volume[1]}"? ("volume" is lower-case)`;
+  return didYouMean(name, SECTION_NAMES);
 }
 
 function typeSection(rawSection: RawSection, spec: SectionSpec, diagnostics: Diagnostic[]): TypedSection {
@@ -85,7 +92,7 @@ function typeSection(rawSection: RawSection, spec: SectionSpec, diagnostics: Dia
     }
     typed.written.add(entry.key);
     const parsed = parseValue(keySpec.kind, entry.value);
-    if (parsed.ok) typed.values.set(entry.key, { value: parsed.value, line: entry.line });
+    if (parsed.ok) typed.values.set(entry.key, { value: parsed.value, line: entry.line, ...(entry.inherited ? { inherited: true as const } : {}) });
     else diagnostics.push({ ...where, code: keySpec.kind.code, message: parsed.message });
   }
   return typed;

@@ -91,6 +91,12 @@ describe('unknown sections and keys', () => {
     ['unrelated section: no suggestion', [...VALID, '[misc]'], [['BG010', 10, 'misc', undefined, /\[dar\], \[rsync\]$/]]],
     ['volume without a name', [...VALID, '[volume]'], [['BG010', 10, 'volume', undefined, 'a volume section needs a name: [volume NAME]']]],
     ['"Volume" in capitals', [...VALID, '[Volume home]'], [['BG010', 10, 'Volume home', undefined, 'did you mean "volume home"? ("volume" is lower-case)']]],
+    ['spaces inside the brackets are part of the name', [...BACKUP, 'source_type = lvm', '[ lvm ]', 'volume_group = data'], [
+      ['BG012', 4, 'lvm', undefined, 'missing section [lvm]'],
+      ['BG010', 5, ' lvm ', undefined, 'the name is read exactly as written, white space included: write [lvm]'],
+    ]],
+    ['[default] in lower case is an ordinary section', [...VALID, '[default]', 'target = /x'], [['BG010', 10, 'default', undefined, 'the section of defaults for every section is [DEFAULT], in capitals']]],
+    ['a key with a space inside', [...VALID, '[rsync]', 'target dir = /x'], [['BG011', 11, 'rsync', 'target dir', 'did you mean "target_dir"?']]],
     ['misspelled key', [...BACKUP, 'source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snaphot_size = 2G'], [
       ['BG011', 9, 'lvm', 'snaphot_size', 'unknown key; [lvm] takes volume_group, logical_volume, snapshot_lv_name, snapshot_size, mount_options; did you mean "snapshot_size"?'],
     ]],
@@ -99,6 +105,34 @@ describe('unknown sections and keys', () => {
     ['misspelled equals', [...VALID, '[bindmounts]', 'equal = /boot'], [['BG011', 11, 'bindmounts', 'equal', 'did you mean "equals"?']]],
     ['unrelated key: the list, no suggestion', [...VALID, '[dar]', 'speed = fast'], [['BG011', 11, 'dar', 'speed', /^unknown key; \[dar\] takes compression, compression_level, slice_size, min_compress_size, no_compress, exclude_masks$/]]],
     ['a key of another section', [...VALID, '[backup]', 'snapshot_size = 1G'], [['BG011', 11, 'backup', 'snapshot_size', 'unknown key; [backup] takes source_type, source_root, subdirs, excludes, target, target_must_be_mounted, archive_prefix, full_every, lock_file, lock_wait, log_file']]],
+  ] as [string, string[], Expected[]][])('%s', (_name, lines, expected) => {
+    expectDiagnostics(diagnose(lines), expected);
+  });
+});
+
+describe('[DEFAULT]: its keys go to the sections here that take them (BG047)', () => {
+  const LVM_NO_SIZE = ['source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap']; // lines 5-9 after [DEFAULT] and one key
+
+  it('gives a key to every section that takes it and does not set it, with a warning', () => {
+    const result = compileProfile(['[DEFAULT]', 'snapshot_size = 2G', ...BACKUP, ...LVM_NO_SIZE, ...volume('home', 'volume_group = data', 'logical_volume = home'), ...volume('big', 'volume_group = data', 'logical_volume = big', 'snapshot_size = 9G')].join('\n'), { profileName: 'p.ini' });
+    expectDiagnostics(result.diagnostics, [['BG047', 2, 'DEFAULT', 'snapshot_size', 'given to [lvm], [volume home], as the original\'s ConfigParser looked up there a key a section did not set; write it in each of them instead to make that plain']]);
+    expect(result.diagnostics[0]?.severity).toBe('warning');
+    expect(result.plan?.sources.map((s) => [s.name, s.snapshot?.sizeArguments])).toEqual([['main', ['--size', '2G']], ['home', ['--size', '2G']], ['big', ['--size', '9G']]]);
+  });
+
+  it.each([
+    ['a key only an absent section takes: no unknown-key error', ['[DEFAULT]', 'target_dir = /mnt/m', ...VALID], [['BG047', 2, 'DEFAULT', 'target_dir', 'given to no section: every section here that takes it sets it itself, or none that takes it is in the profile; delete it from [DEFAULT]']]],
+    ['a key every section sets itself', ['[DEFAULT]', 'target = /elsewhere', ...VALID], [['BG047', 2, 'DEFAULT', 'target', 'given to no section']]],
+    ['a key no section takes', ['[DEFAULT]', 'snapshot_sise = 2G', ...VALID], [['BG011', 2, 'DEFAULT', 'snapshot_sise', 'unknown key: no section takes it, so [DEFAULT] gives it to none; did you mean "snapshot_size"?']]],
+    ['a bad value is reported on its line in [DEFAULT]', ['[DEFAULT]', 'snapshot_size = huge', ...BACKUP, ...LVM_NO_SIZE], [
+      ['BG022', 2, 'lvm', 'snapshot_size', 'expected an lvcreate size'],
+      ['BG047', 2, 'DEFAULT', 'snapshot_size', 'given to [lvm]'],
+    ]],
+    ['an LVM key is not "not used" in a directory volume it reached through [DEFAULT]', ['[DEFAULT]', 'snapshot_size = 2G', ...BACKUP, ...LVM_NO_SIZE, ...directoryVolume('srv', '/srv')], [['BG047', 2, 'DEFAULT', 'snapshot_size', 'given to [lvm], [volume srv]']]],
+    ['[DEFAULT] after the sections, and twice', [...BACKUP, ...LVM_NO_SIZE, '[DEFAULT]', 'snapshot_size = 2G', '[DEFAULT]', 'mount_options = noatime'], [
+      ['BG047', 10, 'DEFAULT', 'snapshot_size', 'given to [lvm]'],
+      ['BG047', 12, 'DEFAULT', 'mount_options', 'given to [lvm]'],
+    ]],
   ] as [string, string[], Expected[]][])('%s', (_name, lines, expected) => {
     expectDiagnostics(diagnose(lines), expected);
   });
