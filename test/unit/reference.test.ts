@@ -1,7 +1,7 @@
 // The README's profile reference is generated from the schema (src/profile/reference.ts): the text
 // between its markers must be exactly renderReference(), so the documentation cannot drift.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReference } from '../../src/profile/reference.js';
@@ -37,5 +37,14 @@ describe('README profile reference', () => {
     const sectionStart = reference.indexOf(`### \`[${section}]\``);
     expect(sectionStart).toBeGreaterThanOrEqual(0);
     expect(reference.slice(sectionStart)).toContain(`| \`${key}\` |`);
+  });
+});
+
+describe("the README's table of diagnostic codes", () => {
+  it('lists every code the compiler can give, and no other', () => {
+    const sources = readdirSync(join(REPO_ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const emitted = new Set(sources.flatMap((f) => [...readFileSync(join(REPO_ROOT, 'src', f), 'utf8').matchAll(/'(BG\d{3})'/g)].map((m) => m[1])));
+    const documented = [...readFileSync(README, 'utf8').matchAll(/^\| (BG\d{3}) \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual([...emitted].sort());
   });
 });
