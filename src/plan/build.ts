@@ -77,6 +77,7 @@ function planSource(source: Source, dar: DarSettings, provenance: string[]): Pla
             snapshotName: lvm.snapshotName,
             sizeArguments: lvm.snapshotSize === undefined ? [] : [lvm.snapshotSize.option, lvm.snapshotSize.value],
             sizeBytes: lvm.snapshotSize?.option === '--size' ? sizeInBytes(lvm.snapshotSize.value) : 0,
+            thinPoolThreshold: lvm.thinPoolThreshold,
             section: source.name === 'main' ? 'lvm' : `volume ${source.name}`,
             mountOptions: lvm.mountOptions,
           },

@@ -10,6 +10,8 @@ export interface PlannedSnapshot {
   sizeArguments: string[];
   /** An absolute --size in bytes, for the free-space preflight; 0 when it depends on the VG or origin. */
   sizeBytes: number;
+  /** For a thin origin: the pool's use (data or metadata, percent) past which the backup gives up. */
+  thinPoolThreshold: number;
   /** The section that configures it ("lvm" or "volume NAME"), for run-time messages. */
   section: string;
   /** The profile's extra mount options; the script adds ro (and nouuid for XFS) at run time. */

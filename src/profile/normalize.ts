@@ -2,7 +2,7 @@
 // do not apply, and settings that contradict each other are reported here, all at once.
 import type { Diagnostic } from '../diagnostics.js';
 import type { DarSettings, Profile, RsyncSettings, Source, SourceKind } from './profile.js';
-import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE } from './schema.js';
+import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
 import { lvName, parseValue, type FullPolicy, type MirrorDestination, type SnapshotSize } from './values.js';
@@ -57,7 +57,7 @@ class SectionReader {
   }
 }
 
-const LVM_KEYS = ['volume_group', 'logical_volume', 'snapshot_lv_name', 'snapshot_size', 'mount_options'];
+const LVM_KEYS = ['volume_group', 'logical_volume', 'snapshot_lv_name', 'snapshot_size', 'thin_pool_threshold', 'mount_options'];
 
 export function normalizeProfile(sections: TypedSection[]): { profile: Profile | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -180,7 +180,8 @@ function lvmSnapshot(reader: SectionReader, legacy: boolean): Source['lvm'] {
   const snapshotSize = reader.get<SnapshotSize>('snapshot_size');
   if (reader.section?.written.has('snapshot_size') === true && snapshotSize === undefined) return undefined;
   if (volumeGroup === undefined || logicalVolume === undefined || snapshotName === undefined) return undefined;
-  return { volumeGroup, logicalVolume, snapshotName, snapshotSize, mountOptions: reader.get<string[]>('mount_options') ?? [] };
+  const thinPoolThreshold = reader.get<number>('thin_pool_threshold') ?? DEFAULT_THIN_POOL_THRESHOLD;
+  return { volumeGroup, logicalVolume, snapshotName, snapshotSize, thinPoolThreshold, mountOptions: reader.get<string[]>('mount_options') ?? [] };
 }
 
 /** LOGICAL_VOLUME-backsnap, checked like a written name: a long origin name can push it past LVM's limit. */

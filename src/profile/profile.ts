@@ -8,6 +8,8 @@ export interface LvmSnapshot {
   snapshotName: string;
   /** Undefined for a thin origin, whose snapshot takes no size (checked at run time). */
   snapshotSize?: SnapshotSize;
+  /** Percent of a thin origin's pool (data or metadata) past which the snapshot is refused or given up. */
+  thinPoolThreshold: number;
   mountOptions: string[];
 }
 

@@ -29,6 +29,8 @@ export interface SectionSpec {
 
 export const DEFAULT_NO_COMPRESS = '*.avi *.bz2 *.gif *.gz *.jpg *.mov *.mpg *.mp3 *.pbm *.pdf *.png *.Z *.zip';
 export const DEFAULT_SLICE_SIZE = '1875000000';
+/** thin_pool_threshold's default; its doc says why 80. */
+export const DEFAULT_THIN_POOL_THRESHOLD = 80;
 
 const volumeKeys = (legacy: boolean): KeySpec[] => [
   { key: 'volume_group', kind: v.vgName, required: 'when source_type = lvm', doc: 'Volume group of the origin logical volume.', example: 'data', original: legacy },
@@ -46,9 +48,16 @@ const volumeKeys = (legacy: boolean): KeySpec[] => [
     key: 'snapshot_size',
     kind: v.snapshotSize,
     required: 'unless logical_volume is a thin volume (checked when the script runs)',
-    doc: 'Copy-on-write space for changes made while the backup runs: an lvcreate size (2G, 512M) or a percentage of ORIGIN, VG, FREE or PVS (20%ORIGIN, passed as --extents). The script checks before it starts that the volume group has that much free, and after dar that the snapshot did not overflow. Leave it out for a thin volume: its snapshot is a thin snapshot, which takes no size.',
+    doc: 'Copy-on-write space for changes made while the backup runs: an lvcreate size (2G, 512M) or a percentage of ORIGIN, VG, FREE or PVS (20%ORIGIN, passed as --extents). The script checks before it starts that the volume group has that much free, and after dar that the snapshot did not overflow. Leave it out for a thin volume: its snapshot is a thin snapshot, which takes no size (see thin_pool_threshold). A thick snapshot that overflows is invalidated by LVM, and only it: the origin\'s writes go on; with snapshot_autoextend_threshold below 100 in lvm.conf (100, the default, is off) dmeventd extends a monitored snapshot by snapshot_autoextend_percent from the volume group\'s free space before that.',
     example: '2G',
     original: legacy,
+  },
+  {
+    key: 'thin_pool_threshold',
+    kind: v.poolPercent,
+    default: String(DEFAULT_THIN_POOL_THRESHOLD),
+    doc: 'For a thin volume: how full (in percent, data or metadata) its thin pool may be. The snapshot is not made when the pool is already fuller; while dar runs the pool is watched every 2 s, and once it passes this dar is stopped and the snapshot removed, the archive is not published and the source fails, before the pool is full: a full pool fails the writes of every thin volume in it, the origin\'s too, not only the snapshot\'s. 80 leaves a fifth of the pool for the live writes made between two looks and while the snapshot is being removed, and matches the point where dmeventd first warns; lower it for a small or busy pool. thin_pool_autoextend_threshold in lvm.conf (off by default) grows a monitored pool from the volume group\'s free space instead: set this one above it, so that the pool is extended before the backup gives up. Not used for a thick (linear) origin, whose snapshot has its own snapshot_size.',
+    original: false,
   },
   {
     key: 'mount_options',

@@ -157,6 +157,8 @@ export const compressionLevel = kind('BG025', 'a whole number, 1 to 9 (zstd: 1 t
 export const seconds = kind('BG025', 'a whole number of seconds, 0 to 86400', integer(0, 86400));
 // A bound on a wait: 0 would mean "no bound" to rsync --timeout, so it is not offered.
 export const timeoutSeconds = kind('BG025', 'a whole number of seconds, 1 to 86400', integer(1, 86400));
+// A share of a thin pool's data or metadata space: 100 would mean "when it is already full".
+export const poolPercent = kind('BG025', 'a whole percentage, 1 to 99', integer(1, 99));
 export const port = kind('BG025', 'a TCP port, 1 to 65535', integer(1, 65535));
 export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
 

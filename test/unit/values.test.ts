@@ -251,6 +251,9 @@ describe('rejected values: code, message and line', () => {
     // io_timeout: 0 would be "no bound" to rsync
     ['io_timeout 0', 'rsync', 'io_timeout', '0', 'BG025', 'expected a whole number of seconds, 1 to 86400, found "0": must be from 1 to 86400'],
     ['io_timeout with a unit', 'rsync', 'io_timeout', '10m', 'BG025', 'must be a whole number'],
+    ['thin_pool_threshold 100 (a full pool)', 'lvm', 'thin_pool_threshold', '100', 'BG025', 'expected a whole percentage, 1 to 99, found "100": must be from 1 to 99'],
+    ['thin_pool_threshold 0', 'volume home', 'thin_pool_threshold', '0', 'BG025', 'must be from 1 to 99'],
+    ['thin_pool_threshold with a % sign', 'lvm', 'thin_pool_threshold', '80%', 'BG025', 'must be a whole number'],
     ['io_timeout over a day', 'rsync', 'io_timeout', '86401', 'BG025', 'must be from 1 to 86400'],
     // mount options
     ['rw', 'lvm', 'mount_options', 'rw', 'BG028', 'option "rw" is not allowed: the snapshot is mounted read-only'],
