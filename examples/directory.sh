@@ -1056,7 +1056,8 @@ backup_main() {
 # on_source_exit: a source subshell's one exit path; 0, 1, 2 (warnings) or the signal's code.
 on_source_exit() {
   local status=$?
-  trap '' HUP INT TERM
+  # USR1 too: a thin pool watcher's alarm (on_pool_alarm) must not cut this teardown short.
+  trap '' HUP INT TERM USR1
   trap - ERR
   set +e
   tear_down_ended "${status}"

@@ -83,6 +83,13 @@ SNAPSHOT_IN_USE=
 SNAPSHOT_IN_USE_TYPE=
 # The other filesystems mounted inside the origin being backed up (name_filesystems_inside).
 FILESYSTEMS_INSIDE=()
+# A thin snapshot's pool watcher (start_pool_watcher), the file it writes its alarm to, and what
+# parse_pool_use last read.
+POOL_WATCHER_PID=
+POOL_ALARM_FILE=
+POOL_DATA=
+POOL_METADATA=
+POOL_TROUBLE=
 UNPUBLISHED=()
 # The sources whose backup worked, and those whose backup failed (run_source).
 SOURCES_BACKED_UP=()
@@ -432,6 +439,7 @@ release_sources() {
 # teardown: undoes everything still registered, newest first.
 teardown() {
   local failed=0
+  end_pool_watch || failed=1
   stop_child
   undo_all remove_unpublished "${UNPUBLISHED[@]}" || failed=1
   UNPUBLISHED=("${KEPT[@]}")
@@ -1152,6 +1160,219 @@ check_subdirs_present() {
   done
 }
 
+# ---- thin pools ----
+# A thin snapshot takes its copy-on-write blocks from the origin's thin pool, where the live writes
+# come from too: a full pool fails (or queues, then fails) the writes of every volume in it, not only
+# the snapshot's. So the pool is checked before the snapshot is made, watched while dar reads it and
+# checked again before publishing; past thin_pool_threshold the backup gives up, never the live system.
+# Columns are picked by name (lv_name first, --separator), never by position.
+readonly -a POOL_USE_LVS=(lvs --noheadings --separator '|' --nosuffix -o 'lv_name,data_percent,metadata_percent,lv_attr,lv_health_status')
+# How often the watcher looks, and how long one look may take (lvs waits for the VG's lock).
+readonly POOL_WATCH_SECONDS=2 POOL_QUERY_TIMEOUT=10
+
+# thin_pool_of VG LV TYPE: the thin pool of LV when TYPE is thin, else nothing; by name, through
+# lvs -o lv_name,pool_lv.
+thin_pool_of() {
+  local -r volume_group=$1 origin=$2 type=$3
+  local listing name pool
+  if [[ ${type} != thin ]]; then
+    return 0
+  fi
+  listing=$(query lvs --noheadings --separator '|' -o lv_name,pool_lv "${volume_group}/${origin}") ||
+    die "cannot find the thin pool of ${volume_group}/${origin} (lvs failed)"
+  while IFS='|' read -r name pool; do
+    if [[ ${name//[[:space:]]/} == "${origin}" ]]; then
+      printf '%s\n' "${pool//[[:space:]]/}"
+      return 0
+    fi
+  done <<<"${listing}"
+  if ((!NOOP)); then
+    die "lvs reported no thin pool for the thin volume ${volume_group}/${origin}"
+  fi
+}
+
+# hundredths PERCENT: 12.3 as 1230, so that percentages compare in bash's integer arithmetic.
+hundredths() {
+  local -r whole=${1%%.*}
+  local fraction=00
+  if [[ $1 == *.* ]]; then
+    fraction=${1#*.}00
+  fi
+  printf '%d\n' $((10#${whole} * 100 + 10#${fraction:0:2}))
+}
+
+# parse_pool_use POOL LISTING: from POOL's row of a POOL_USE_LVS listing, sets POOL_DATA and
+# POOL_METADATA (percent, as lvs prints them) and POOL_TROUBLE (why the pool takes no more writes,
+# from lv_attr's health letter or lv_health_status; empty when it does). Fails without such a row.
+parse_pool_use() {
+  local -r pool=$1 listing=$2
+  local name data metadata attr health
+  while IFS='|' read -r name data metadata attr health; do
+    if [[ ${name//[[:space:]]/} != "${pool}" ]]; then
+      continue
+    fi
+    POOL_DATA=${data//[[:space:]]/}
+    POOL_METADATA=${metadata//[[:space:]]/}
+    attr=${attr//[[:space:]]/}
+    health=${health//[[:space:]]/}
+    case ${attr:8:1}/${health} in
+      D/* | */out_of_data) POOL_TROUBLE='out of data space' ;;
+      M/* | */metadata_read_only) POOL_TROUBLE='metadata read-only (out of metadata space)' ;;
+      F/* | */failed) POOL_TROUBLE=failed ;;
+      *) POOL_TROUBLE= ;;
+    esac
+    if [[ ${POOL_DATA} =~ ^[0-9]+(\.[0-9]+)?$ && ${POOL_METADATA} =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+      return 0
+    fi
+    return 1
+  done <<<"${listing}"
+  return 1
+}
+
+# pool_in_danger THRESHOLD: the pool last parsed is past THRESHOLD percent (data or metadata) or
+# takes no more writes.
+pool_in_danger() {
+  local -r limit=$(($1 * 100))
+  [[ -n ${POOL_TROUBLE} ]] || (($(hundredths "${POOL_DATA}") > limit || $(hundredths "${POOL_METADATA}") > limit))
+}
+
+pool_use_text() {
+  printf 'data %s%%, metadata %s%%%s' "${POOL_DATA}" "${POOL_METADATA}" "${POOL_TROUBLE:+, ${POOL_TROUBLE}}"
+}
+
+# pool_passed_message VG POOL THRESHOLD SECTION WHEN WHAT_WAS_DONE: the ERROR for a pool that passed
+# the threshold, with the numbers and what to do.
+pool_passed_message() {
+  local -r volume_group=$1 pool=$2 threshold=$3 section=$4 when=$5 done_about_it=$6
+  printf 'thin pool %s/%s passed thin_pool_threshold = %d%% [%s] %s: %s; %s, and nothing was published: grow the pool (lvextend --size +SIZE %s/%s, or --poolmetadatasize +SIZE for metadata), write less to the volumes in it while the backup runs, or raise thin_pool_threshold' \
+    "${volume_group}" "${pool}" "${threshold}" "${section}" "${when}" "$(pool_use_text)" "${done_about_it}" "${volume_group}" "${pool}"
+}
+
+# check_pool_room VG POOL ORIGIN THRESHOLD SECTION: before lvcreate. A pool already past the
+# threshold leaves the snapshot's copy-on-write too little room: nothing is created.
+check_pool_room() {
+  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5
+  local listing
+  if [[ -z ${pool} ]]; then
+    return 0
+  fi
+  listing=$(query timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}") ||
+    die "cannot read the use of thin pool ${volume_group}/${pool} (lvs failed or took over ${POOL_QUERY_TIMEOUT} s); not making a snapshot in it"
+  if ! parse_pool_use "${pool}" "${listing}"; then
+    if ((NOOP)); then
+      return 0
+    fi
+    die "lvs reported no data and metadata use for thin pool ${volume_group}/${pool}; not making a snapshot in it"
+  fi
+  if pool_in_danger "${threshold}"; then
+    die "thin pool ${volume_group}/${pool} is too full to snapshot ${origin}: $(pool_use_text), over thin_pool_threshold = ${threshold}% [${section}]; the snapshot's copy-on-write would take the rest, and a full pool fails the live writes to every volume in it: grow the pool (lvextend --size +SIZE ${volume_group}/${pool}, or --poolmetadatasize +SIZE for metadata), free space in it, or raise thin_pool_threshold"
+  fi
+  log INFO "thin pool ${volume_group}/${pool} before the snapshot: $(pool_use_text) (thin_pool_threshold = ${threshold}%)"
+}
+
+# start_pool_watcher VG POOL ORIGIN THRESHOLD SECTION: just before dar reads a thin snapshot. Past
+# the threshold the watcher writes why to POOL_ALARM_FILE and sends USR1 to this source's shell,
+# whose on_pool_alarm fails the source at once: its teardown stops dar and removes the snapshot,
+# which gives the pool its copy-on-write blocks back.
+start_pool_watcher() {
+  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5
+  local source_pid
+  if [[ -z ${pool} ]]; then
+    return 0
+  fi
+  if ((NOOP)); then
+    printf '# while dar runs, a real run looks every %d s at thin pool %s/%s (%s) and stops dar, removes the snapshot and fails if its data or metadata use passes %d%%\n' \
+      "${POOL_WATCH_SECONDS}" "${volume_group}" "${pool}" "$(shell_quote timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}")" "${threshold}" >&3
+    return 0
+  fi
+  POOL_ALARM_FILE=$(mktemp -- "${TMPDIR:-/tmp}/backup-gen-pool.XXXXXXXXXX") ||
+    die "cannot create a file in ${TMPDIR:-/tmp} for the thin pool watcher"
+  # Read here: the words of "command &" are expanded in the child, where BASHPID is the child's own.
+  source_pid=${BASHPID}
+  trap on_pool_alarm USR1
+  watch_pool "${volume_group}" "${pool}" "${origin}" "${threshold}" "${section}" "${source_pid}" 9>&- &
+  POOL_WATCHER_PID=$!
+}
+
+# watch_pool VG POOL ORIGIN THRESHOLD SECTION SOURCE_PID: the watcher, in the background, without
+# the lock (fd 9). It ends by itself once the source's shell is gone; a look that fails or hangs
+# (timeout) is only retried: the check after dar reads the pool once more.
+watch_pool() {
+  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5 source_pid=$6
+  local listing never
+  # A read on a pipe no one writes: a pause that starts no process each round.
+  exec {never}<> <(:)
+  while kill -0 "${source_pid}" 2>/dev/null; do
+    if listing=$(timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}" 2>/dev/null) &&
+      parse_pool_use "${pool}" "${listing}" && pool_in_danger "${threshold}"; then
+      pool_passed_message "${volume_group}" "${pool}" "${threshold}" "${section}" "while dar read the snapshot of ${origin}" \
+        'dar was stopped and the snapshot removed before the pool could fill up and fail the live writes' >"${POOL_ALARM_FILE}"
+      # Again every second until stopped: bash can miss a signal that comes just as its wait begins,
+      # and on_pool_alarm only acts once (the source's teardown ignores USR1).
+      while kill -USR1 "${source_pid}" 2>/dev/null; do
+        read -r -t 1 -u "${never}" _ || true
+      done
+      return 0
+    fi
+    read -r -t "${POOL_WATCH_SECONDS}" -u "${never}" _ || true
+  done
+}
+
+# on_pool_alarm: a source shell's USR1 trap; the watcher wrote why.
+on_pool_alarm() {
+  if [[ -s ${POOL_ALARM_FILE} ]]; then
+    die "$(<"${POOL_ALARM_FILE}")"
+  fi
+}
+
+# stop_pool_watcher: right after dar, and in teardown. The watcher and the lvs it may be waiting for
+# are stopped and waited for: no alarm comes after this.
+stop_pool_watcher() {
+  local -a below=()
+  if [[ -n ${POOL_WATCHER_PID} ]]; then
+    mapfile -t below < <(descendants "${POOL_WATCHER_PID}")
+    kill -TERM "${POOL_WATCHER_PID}" "${below[@]%% *}" 2>/dev/null || true
+    wait "${POOL_WATCHER_PID}" 2>/dev/null || true
+    POOL_WATCHER_PID=
+  fi
+}
+
+# end_pool_watch: teardown's step: the watcher stopped and its alarm file removed.
+end_pool_watch() {
+  stop_pool_watcher
+  if [[ -n ${POOL_ALARM_FILE} ]]; then
+    run rm -f -- "${POOL_ALARM_FILE}" || return 1
+    POOL_ALARM_FILE=
+  fi
+}
+
+# check_pool_after_dar VG POOL THRESHOLD SECTION: after dar, before publishing. An alarm the watcher
+# raised as dar ended, or a pool that passed the threshold or ran out of space between two looks,
+# publishes nothing.
+check_pool_after_dar() {
+  local -r volume_group=$1 pool=$2 threshold=$3 section=$4
+  local listing
+  if [[ -z ${pool} ]]; then
+    return 0
+  fi
+  if ((NOOP)); then
+    printf '# a real run checks here that thin pool %s/%s stayed under %d%%: %s\n' "${volume_group}" "${pool}" "${threshold}" \
+      "$(shell_quote timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}")" >&3
+    return 0
+  fi
+  if [[ -s ${POOL_ALARM_FILE} ]]; then
+    die "$(<"${POOL_ALARM_FILE}")"
+  fi
+  listing=$(query timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}") ||
+    die "cannot read the use of thin pool ${volume_group}/${pool} after dar (lvs failed or took over ${POOL_QUERY_TIMEOUT} s); nothing was published"
+  parse_pool_use "${pool}" "${listing}" ||
+    die "lvs reported no data and metadata use for thin pool ${volume_group}/${pool} after dar; nothing was published"
+  if pool_in_danger "${threshold}"; then
+    die "$(pool_passed_message "${volume_group}" "${pool}" "${threshold}" "${section}" 'while dar ran' 'the snapshot is removed now')"
+  fi
+  log INFO "thin pool ${volume_group}/${pool} after dar: $(pool_use_text) (thin_pool_threshold = ${threshold}%)"
+}
+
 # ---- what an archive never contains: the target, the mirror, the lock file, the log file ----
 # Each can lie inside what is archived: on the snapshotted LV itself (the root LV as the source,
 # target = /var/backups), under a [bindmounts] path, or in a directory source it is reached through
@@ -1819,13 +2040,16 @@ backup_main() {
   local -ra subdirs=()
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
   local -r source_name=main profile_section=lvm snapshot_bytes=2147483648
-  local segment_type type options path
+  local -r thin_pool_threshold=80
+  local segment_type pool type options path
   say "Source ${source_name}: ${volume_group}/${origin}"
   exclude_protected_from_volume "/dev/${volume_group}/${origin}" "${bind_mounts[@]}"
   sweep_leftover_snapshot "${volume_group}" "${origin}" "${snapshot}"
   segment_type=$(origin_segment_type "${volume_group}" "${origin}")
   check_snapshot_size "${volume_group}" "${origin}" "${segment_type}" "${#snapshot_size[@]}" "${profile_section}"
   check_origin_active "${volume_group}" "${origin}"
+  pool=$(thin_pool_of "${volume_group}" "${origin}" "${segment_type}")
+  check_pool_room "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${profile_section}"
   type=$(filesystem_type "/dev/${volume_group}/${origin}")
   check_filesystem_kind "${volume_group}" "${origin}" "${type}"
   name_filesystems_inside "${volume_group}/${origin}" "${bind_mounts[@]}"
@@ -1841,9 +2065,12 @@ backup_main() {
   check_subdirs_present "${MOUNT_DIR}" "${subdirs[@]}"
   SNAPSHOT_IN_USE=${volume_group}/${snapshot}
   SNAPSHOT_IN_USE_TYPE=${segment_type}
+  start_pool_watcher "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${profile_section}"
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
+  stop_pool_watcher
   SNAPSHOT_IN_USE=
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
+  check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
   release_sources
   publish_archive
 }
@@ -1857,7 +2084,8 @@ backup_main() {
 # on_source_exit: a source subshell's one exit path; 0, 1, 2 (warnings) or the signal's code.
 on_source_exit() {
   local status=$?
-  trap '' HUP INT TERM
+  # USR1 too: a thin pool watcher's alarm (on_pool_alarm) must not cut this teardown short.
+  trap '' HUP INT TERM USR1
   trap - ERR
   set +e
   tear_down_ended "${status}"

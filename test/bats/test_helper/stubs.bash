@@ -22,6 +22,9 @@
 #                             content left as it is: mountpoint -q -- DIR then says yes. For a
 #                             target or a mirror, or a live mount findmnt's table shows (FSTYPE,
 #                             default ext4; MAJ:MIN, default 0:ID; the origin is 254:0).
+#   stub_pool_use DATA METADATA [ATTR [HEALTH]]  What lvs reports for the thin pool vg0/pool from now
+#                             on: data_percent, metadata_percent, lv_attr, lv_health_status (default
+#                             10.00 5.00 twi-aotz-- and none).
 #   stub_calls [COMMAND...]   The recorded calls, one a line: the command and its arguments, each
 #                             quoted as shlex.quote does (so 'a b', '|', '' are visible). With
 #                             COMMANDs, only calls of those. The run's LVM tag (lvcreate --addtag
@@ -52,12 +55,16 @@
 #   STUB_LV_SIZE=B         lvs -o lv_size: the origin's size in bytes.
 #   STUB_SNAP_ATTR=A, STUB_SNAP_PERCENT=P, STUB_SNAP_SIZE=B   lvs -o lv_attr,snap_percent,lv_size of
 #                          the snapshot after dar (default swi-aos---, 1.00, 2 GiB).
+#   STUB_POOL_USE_AFTER_DAR="DATA METADATA [ATTR [HEALTH]]"  stub_pool_use, done by dar once it has
+#                          written its archive (a pool that filled up while dar ran).
 #   STUB_SNAPSHOT_TREE=DIR A snapshot mount shows a copy of DIR (so dar archives real files).
 #   STUB_DATE=TIME         date reports TIME (any date -d string) as now; calls with -d are real.
 #
 # What the fake commands do
 #   lvs      `--noheadings --separator | -o lv_name,origin,lv_tags VG` lists "  name|origin|tags";
 #            `... -o vg_name,lv_name /dev/VG/LV` prints "  VG|LV";
+#            `... -o lv_name,pool_lv VG/LV` "  LV|pool" for a thin origin (STUB_SEGTYPE=thin);
+#            `... --nosuffix -o lv_name,data_percent,... VG/pool` the pool's use (stub_pool_use);
 #            `lvs VG/LV` exits 0 if LV exists, else 5.
 #   lvcreate `--snapshot --name S [--addtag T]... --size Z VG/LV` adds S (origin LV, tags T,...); 5
 #            if S exists.
@@ -136,6 +143,10 @@ stub_mount_point() {
   printf '%s' "$1" >"${STUB_STATE}/mounts/${id}/target"
   [[ -z ${3-} ]] || printf '%s' "$3" >"${STUB_STATE}/mounts/${id}/type"
   [[ -z ${4-} ]] || printf '%s' "$4" >"${STUB_STATE}/mounts/${id}/number"
+}
+
+stub_pool_use() {
+  printf '%s\n' "$*" >"${STUB_STATE:?}/pool-use"
 }
 
 stub_calls() {

@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+# A thin snapshot's pool: checked before the snapshot is made, watched while dar reads it, checked
+# again before publishing. Past thin_pool_threshold (80 by default) the backup gives up, so that the
+# snapshot's copy-on-write never fills the pool and fails the origin's live writes.
+
+load test_helper/common
+
+setup_file() {
+  setup_fixture_dirs
+  export STUB_SEGTYPE=thin
+  SCRIPT=$(compile_fixture lvm-thin)
+  NOOP_SCRIPT=$(compile_fixture lvm-thin --noop)
+  export SCRIPT NOOP_SCRIPT
+  prime_full_backup "${SCRIPT}"
+}
+
+setup() {
+  setup_from_full_backup
+  SCRIPT_PID='' DAR_PID=''
+}
+
+# Only what this test started, by its id, if a failed assertion left it running.
+teardown() {
+  local pid
+  for pid in "${DAR_PID}" "${SCRIPT_PID}"; do
+    if [[ -n ${pid} ]] && kill -0 "${pid}" 2>/dev/null; then
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  done
+}
+
+# The run failed and left the host and the chain as they were.
+assert_nothing_published() {
+  assert_equal "${BEFORE}" "$(target_files)" 'the files in the target'
+  assert_equal "${DEPS_BEFORE}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+  assert_host_clean
+}
+
+@test "a thin pool under the threshold is found by name, logged before and after dar, and the INC published" {
+  run -0 --separate-stderr "${SCRIPT}" -l INFO
+  assert_equal "lvs --noheadings --separator '|' -o lv_name,pool_lv vg0/root
+lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool
+lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg0/root" "$(stub_calls lvs lvcreate | grep -e pool -e lvcreate | sed -n 1,3p)" 'the pool queries before lvcreate'
+  assert_contains "${stderr}" 'INFO: thin pool vg0/pool before the snapshot: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%)'
+  assert_contains "${stderr}" 'INFO: thin pool vg0/pool after dar: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%)'
+  assert_latest_successful "${PREFIX}${STAMP}-INC"
+  assert_host_clean
+}
+
+@test "a thin pool whose data use is over the threshold stops the source before anything is created" {
+  stub_pool_use 85.50 5.00
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool is too full to snapshot root: data 85.50%, metadata 5.00%, over thin_pool_threshold = 80% [lvm]'
+  assert_contains "${stderr}" 'grow the pool (lvextend --size +SIZE vg0/pool, or --poolmetadatasize +SIZE for metadata), free space in it, or raise thin_pool_threshold'
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+  assert_nothing_published
+}
+
+@test "a thin pool whose metadata use is over the threshold stops the source too" {
+  stub_pool_use 12.00 80.01
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool is too full to snapshot root: data 12.00%, metadata 80.01%, over thin_pool_threshold = 80%'
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+}
+
+@test "a thin pool LVM reports out of space (lv_attr, lv_health_status) is refused whatever its numbers" {
+  stub_pool_use 40.00 5.00 twi-aotzD- out_of_data
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool is too full to snapshot root: data 40.00%, metadata 5.00%, out of data space, over thin_pool_threshold = 80%'
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+}
+
+@test "a pool passing the threshold while dar runs: dar is stopped, the snapshot removed, nothing published, exit 1" {
+  export STUB_HANG_dar=20 STUB_MATCH_dar=-c
+  start_script "${SCRIPT}"
+  DAR_PID=$(stub_wait_hanging dar)
+  stub_pool_use 91.25 4.00
+  STATUS=0
+  wait "${SCRIPT_PID}" || STATUS=$?
+  local -r stderr=$(<"${BATS_TEST_TMPDIR}/stderr")
+  assert_equal 1 "${STATUS}" 'exit status'
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool passed thin_pool_threshold = 80% [lvm] while dar read the snapshot of root: data 91.25%, metadata 4.00%; dar was stopped and the snapshot removed before the pool could fill up and fail the live writes, and nothing was published: grow the pool (lvextend --size +SIZE vg0/pool, or --poolmetadatasize +SIZE for metadata), write less to the volumes in it while the backup runs, or raise thin_pool_threshold'
+  assert_contains "${stderr}" 'ERROR: the backup of main failed'
+  # Stopped by the teardown while it still ran, not left to end its 20 s.
+  assert_contains "${stderr}" 'WARNING: stopping '
+  if kill -0 "${DAR_PID}" 2>/dev/null; then
+    printf 'dar (pid %s) is still running\n' "${DAR_PID}" >&2
+    return 1
+  fi
+  assert_equal "lvremove --force vg0/root-backsnap" "$(stub_calls lvremove | tail -n 1)" 'the last lvremove'
+  assert_nothing_published
+}
+
+@test "a pool that passed the threshold by the time dar ended publishes nothing" {
+  export STUB_POOL_USE_AFTER_DAR='88.00 6.50'
+  run -1 --separate-stderr "${SCRIPT}"
+  # The check after dar, or the watcher if it looked in the moment between dar's end and its stop.
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool passed thin_pool_threshold = 80% [lvm] while dar'
+  assert_contains "${stderr}" 'data 88.00%, metadata 6.50%'
+  assert_contains "${stderr}" 'nothing was published'
+  assert_nothing_published
+}
+
+@test "noop prints the pool queries and what a real run would watch and check, and creates nothing" {
+  run -0 --separate-stderr "${NOOP_SCRIPT}"
+  assert_has_line "${output}" "# read-only query, run in noop mode too: lvs --noheadings --separator '|' -o lv_name,pool_lv vg0/root"
+  assert_has_line "${output}" "# read-only query, run in noop mode too: timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool"
+  assert_has_line "${output}" "# while dar runs, a real run looks every 2 s at thin pool vg0/pool (timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool) and stops dar, removes the snapshot and fails if its data or metadata use passes 80%"
+  assert_has_line "${output}" "# a real run checks here that thin pool vg0/pool stayed under 80%: timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool"
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+  refute_contains "$(stub_calls dar)" 'dar -c' 'the dar calls'
+  assert_equal "${BEFORE}" "$(target_files)" 'the files in the target'
+  assert_host_clean
+}
