@@ -3,7 +3,11 @@
 # type thin, activated despite LVM's activation skip flag, no extents taken from the VG), and the
 # chain restored with dar equals what dar read. Then a profile that gives snapshot_size for the thin
 # origin, and one that gives none for a linear origin: exit 1 with a clear message, before anything is
-# created. A normal run afterwards succeeds.
+# created. A normal run afterwards succeeds. Last, the pool near full (a ballast file) while a writer
+# overwrites the ballast on the origin during dar (each block it rewrites is a new pool block while
+# the snapshot keeps the old one): the run fails saying the pool passed thin_pool_threshold, the
+# snapshot is gone, the writer's writes did not fail (no "out-of-data-space" in dmesg), nothing is
+# published; then a normal run works.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "${BGL_LVM_DIR}/lib.sh"
 
@@ -112,3 +116,39 @@ fi
 say "a normal run afterwards"
 check_normal_run "the run after the refusal" "${SET}"
 check_thin_snapshot "$(cat -- "${SET}/latest_successful")"
+
+say "the pool near full, a writer on the origin while dar runs"
+# 46 MiB that the snapshot shares: rewriting all of it would need 46 MiB more than the 96M pool has left.
+dd if=/dev/urandom of="${ROOT}/ballast" bs=1M count=46 conv=fsync status=none
+pool_before=$(lvs --noheadings -o data_percent,metadata_percent -- "${VG}/pool" | xargs)
+note "pool before the run (data% metadata%): ${pool_before}"
+guest_before=$(guest_state)
+target_before=$(tree_content "${TARGET}")
+chain_before=$(chain_state "${SET}")
+rm -f -- "${W}/writer.failures"
+# The writer is the scenario's, not the script's (never among dar's processes): it waits for the
+# snapshot, then rewrites the ballast 1 MiB at a time, noting every write that fails.
+(
+  wait_for 300 lvs -- "${VG}/root-backsnap" >/dev/null 2>&1 || exit 0
+  for ((i = 0; i < 46; i++)); do
+    dd if=/dev/urandom of="${ROOT}/ballast" bs=1M count=1 seek="${i}" conv=notrunc,fsync status=none 2>>"${W}/writer.failures" ||
+      printf 'block %d failed\n' "${i}" >>"${W}/writer.failures"
+    sleep 0.2
+  done
+) &
+writer=$!
+# dar holds the run for 120 s after writing its archive: only the watcher can end it sooner.
+BGL_DAR_AFTER='sleep 120' run_script "${SCRIPT}"
+writer_status=0
+wait "${writer}" || writer_status=$?
+check_failed_cleanly "the pool passing the threshold" 1 "${guest_before}" "${target_before}" "${chain_before}" "${SET}"
+check_contains "the ERROR says the pool passed the threshold" "${RUN_ERR}" "ERROR: thin pool ${VG}/pool passed thin_pool_threshold = 80% [lvm] while dar read the snapshot of root: data "
+check_contains "the ERROR says dar was stopped and the snapshot removed" "${RUN_ERR}" "dar was stopped and the snapshot removed"
+note "pool passing: $(grep -E '^ERROR: thin pool' <<<"${RUN_ERR}" | head -n 1 | cut -c 1-160)"
+note "pool after the run (data% metadata%): $(lvs --noheadings -o data_percent,metadata_percent -- "${VG}/pool" | xargs)"
+check_eq "the writer ended normally" 0 "${writer_status}"
+check_eq "none of the writer's writes failed" '' "$(cat -- "${W}/writer.failures" 2>/dev/null)"
+check_eq "the kernel never switched the pool to out-of-data-space mode" 0 "$(dmesg | grep -c -i 'out-of-data-space' || true)"
+
+say "a normal run after the pool was given back its space"
+check_normal_run "the run after the pool alarm" "${SET}"
