@@ -40,7 +40,7 @@ const volumeKeys = (legacy: boolean): KeySpec[] => [
     kind: v.lvName,
     required: legacy ? 'when source_type = lvm' : undefined,
     default: legacy ? undefined : 'LOGICAL_VOLUME-backsnap',
-    doc: 'Name of the temporary snapshot LV. A leftover LV of this name is removed before the run only if it is a snapshot of logical_volume.',
+    doc: 'Name of the temporary snapshot LV. A leftover LV of this name is removed before the run only if it is a snapshot of logical_volume that a backup-gen run made (its LVM tags say so) and that run is gone; another profile\'s snapshot of that name, in use now, is never touched.',
     example: 'root-backsnap',
     original: legacy,
   },
@@ -80,7 +80,7 @@ const setKeys = (legacy: boolean): KeySpec[] => [
     original: legacy,
   },
   { key: 'source_root', kind: v.absolutePath, required: 'when source_type = directory', doc: 'The directory to back up when source_type = directory.', example: '/srv/data', commentedInExample: true, original: legacy },
-  { key: 'subdirs', kind: v.relativePaths, default: '(everything)', doc: 'Only these paths, relative to the backed-up root (dar -g).', example: 'etc home', original: legacy },
+  { key: 'subdirs', kind: v.relativePaths, default: '(everything)', doc: 'Only these paths, relative to the backed-up root (dar -g). For an LVM source each must be in the snapshot (the run fails before dar if one is not), and one that the live system shows from another filesystem is named.', example: 'etc home', original: legacy },
   { key: 'excludes', kind: v.relativePaths, default: '', doc: 'Paths relative to the backed-up root to leave out (dar -P), taken literally (no wildcards); they stay as empty directories.', example: 'var/cache tmp', original: false },
 ];
 
@@ -121,7 +121,7 @@ export const SCHEMA: SectionSpec[] = [
   {
     name: 'bindmounts',
     doc: 'Paths outside the volume (such as /boot) bind-mounted into the snapshot so they are archived with it.',
-    keys: [{ key: 'equals', kind: v.absolutePaths, default: '', doc: 'Each path is bind-mounted onto the same path inside the snapshot mount; that directory must exist in the volume.', example: '/boot', original: true }],
+    keys: [{ key: 'equals', kind: v.absolutePaths, default: '', doc: 'Each path is bind-mounted onto the same path inside the snapshot mount (read-only, private), with every filesystem mounted below it (/boot/efi inside /boot); that directory must exist in the volume.', example: '/boot', original: true }],
   },
   {
     name: 'volume NAME',

@@ -19,7 +19,7 @@ readonly SKIP_STATUS=77
 LVM_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd -- "${LVM_DIR}/../.." && pwd -P)
 readonly LVM_DIR REPO
-readonly PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static cpio kmod lvm2 thin-provisioning-tools xfsprogs e2fsprogs attr acl dar rsync)
+readonly PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static cpio kmod lvm2 thin-provisioning-tools xfsprogs e2fsprogs btrfs-progs attr acl dar rsync)
 # The modules /init loads with insmod to reach the 9p root; everything else is modprobed in the guest.
 readonly INITRAMFS_MODULES=(virtio_pci 9p 9pnet_virtio)
 readonly KVM_PROBE_SECONDS=10
