@@ -2,6 +2,7 @@
 // emitter has no decisions left to make.
 import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
+import { outermostBindMounts } from '../profile/rules.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'];
 
@@ -82,7 +83,7 @@ function planSource(source: Source, dar: DarSettings, provenance: string[]): Pla
             mountOptions: lvm.mountOptions,
           },
     root: source.root,
-    bindMounts: source.bindMounts,
+    bindMounts: outermostBindMounts(source.bindMounts),
     subdirs: source.subdirs,
     setRoot: source.setRoot,
     archivePrefix: source.archivePrefix,

@@ -104,7 +104,32 @@ function isArchived(relative: string, source: Source): boolean {
   return source.subdirs.length === 0 || source.subdirs.some((d) => isSameOrInside(relative, d) || isSameOrInside(d, relative));
 }
 
-const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources];
+/**
+ * The bind mounts a source needs: each path once, and none inside another, since a bind mount brings
+ * in everything mounted below its path (/boot/efi comes with /boot). In the profile's order.
+ */
+export function outermostBindMounts(paths: readonly string[]): string[] {
+  return paths.filter((path, index) => !paths.some((other, at) => at !== index && isSameOrInside(path, other) && (!isSameOrInside(other, path) || at < index)));
+}
+
+/** A bind mount inside another (or given twice) is bound once, with the outer one: said, not an error. */
+const bindMountsOnce: Rule = (profile) =>
+  profile.sources.flatMap((source) => {
+    const kept = outermostBindMounts(source.bindMounts);
+    const [section, key] = source.name === 'main' ? ['bindmounts', 'equals'] : [`volume ${source.name}`, 'bindmounts'];
+    return source.bindMounts
+      .filter((path, index) => !kept.includes(path) || source.bindMounts.indexOf(path) !== index)
+      .map((path): Diagnostic => {
+        const outer = kept.find((other) => isSameOrInside(path, other)) ?? path;
+        const message =
+          cleanPath(outer) === cleanPath(path)
+            ? `${JSON.stringify(path)} is given twice; it is bound once`
+            : `${JSON.stringify(path)} is inside ${JSON.stringify(outer)}, which is bound with every filesystem mounted below it; ${JSON.stringify(path)} comes with it and is not bound again`;
+        return { severity: 'warning', code: 'BG048', line: source.lines[`${section} ${key}`] ?? 0, section, key, message };
+      });
+  });
+
+const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce];
 
 export function checkProfileRules(profile: Profile, backupLine: number): Diagnostic[] {
   return RULES.flatMap((rule) => rule(profile, backupLine));

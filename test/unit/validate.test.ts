@@ -63,6 +63,22 @@ describe('accepted profiles', () => {
     ]);
   });
 
+  it('a [bindmounts] path inside another one, or given twice, is bound once with it, and said (BG048)', () => {
+    const result = compileProfile(`${[...VALID, '[bindmounts]', 'equals = /boot/efi /boot /srv/x /srv/x/'].join('\n')}\n`, { profileName: 'p.ini' });
+    expectDiagnostics(result.diagnostics, [
+      ['BG048', 11, 'bindmounts', 'equals', '"/boot/efi" is inside "/boot", which is bound with every filesystem mounted below it; "/boot/efi" comes with it and is not bound again'],
+      ['BG048', 11, 'bindmounts', 'equals', '"/srv/x/" is given twice; it is bound once'],
+    ]);
+    expect(result.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
+    expect(result.plan?.sources[0]?.bindMounts).toEqual(['/boot', '/srv/x']);
+  });
+
+  it('a [volume] bindmounts path inside another one is bound once too', () => {
+    const result = compileProfile(`${[...VALID, ...lvmVolume('home', 'home', 'bindmounts = /srv/a /srv/a/b')].join('\n')}\n`, { profileName: 'p.ini' });
+    expectDiagnostics(result.diagnostics, [['BG048', 14, 'volume home', 'bindmounts', '"/srv/a/b" is inside "/srv/a"']]);
+    expect(result.plan?.sources[1]?.bindMounts).toEqual(['/srv/a']);
+  });
+
   it('a source that failed validation is not also reported as "nothing to back up"', () => {
     const codes = diagnose(['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-', '[lvm]', 'volume_group = data']).map((d) => d.code);
     expect(codes).toContain('BG012');

@@ -106,7 +106,7 @@ describe('accepted values and what they become', () => {
     ['rsync', 'target_dir', 'root@192.0.2.7:/', { text: 'root@192.0.2.7:/', remote: { user: 'root', host: '192.0.2.7', path: '/' } }],
     ['rsync', 'target_dir', '[2001:db8::1]:/srv/m', { text: '[2001:db8::1]:/srv/m', remote: { host: '[2001:db8::1]', path: '/srv/m' } }],
     ['rsync', 'target_dir', 'b_1@nas_2:/srv/a,b=c+d@e%f', { text: 'b_1@nas_2:/srv/a,b=c+d@e%f', remote: { user: 'b_1', host: 'nas_2', path: '/srv/a,b=c+d@e%f' } }],
-    ['bindmounts', 'equals', '/boot /boot/efi', ['/boot', '/boot/efi']],
+    ['bindmounts', 'equals', '/boot /srv/efi', ['/boot', '/srv/efi']],
     ['bindmounts', 'equals', "'/srv/a b' /x\\ y", ['/srv/a b', '/x y']],
     ['bindmounts', 'equals', '/boot\n/var/mail', ['/boot', '/var/mail']],
     ['bindmounts', 'equals', '', []],
