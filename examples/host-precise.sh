@@ -984,12 +984,6 @@ check_bind_targets() {
   done
 }
 
-# live_mounts: the host's mount table as "TARGET MAJ:MIN FSROOT FSTYPE SOURCE" lines, each field
-# as findmnt -r writes it (a space is \x20). Bounded: a hung NFS mount can make findmnt wait.
-live_mounts() {
-  timeout 10 findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
-}
-
 # submounts_below PATH: the mount points strictly below PATH on the live system, parents first.
 submounts_below() {
   local -r path=${1%/}
@@ -1487,6 +1481,66 @@ exclude_protected() {
   fi
   log INFO "not archiving ${relative}: it is ${what} (${path})"
   SELF_EXCLUDES+=(-P "${relative}")
+}
+
+# live_mounts: the host's mount table as "TARGET MAJ:MIN FSROOT FSTYPE SOURCE" lines, each field
+# as findmnt -r writes it (a space is \x20). Bounded: a hung NFS mount can make findmnt wait.
+live_mounts() {
+  timeout 10 findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
+}
+
+# kernel_filesystem TYPE: a filesystem the kernel makes up (proc, sysfs, ...): no files to back up,
+# and some of its files are never done reading (/proc/kmsg, tracing's trace_pipe).
+kernel_filesystem() {
+  case $1 in
+    proc | sysfs | devpts | cgroup | cgroup2 | securityfs | pstore | bpf | debugfs | tracefs | \
+      hugetlbfs | mqueue | configfs | fusectl | binfmt_misc | efivarfs | rpc_pipefs | nsfs | selinuxfs) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# exclude_mounts_from_directory ROOT: dar walks into every filesystem mounted below a directory
+# source's root. A kernel filesystem there (/proc under source_root = /) and another run's snapshot
+# tree (TMPDIR/backup-gen.*) are left out with dar -P; any other filesystem is archived with the
+# source, and named at INFO, since what is mounted there is not what a look at the profile shows.
+exclude_mounts_from_directory() {
+  local -r root=$1
+  local resolved target type source relative left
+  local -a left_out=() named=()
+  resolved=$(resolve "${root}") || return 0
+  # MAJ:MIN and FSROOT are not needed here: _ takes them.
+  while read -r target _ _ type source; do
+    target=$(printf '%b' "${target}")
+    source=$(printf '%b' "${source}")
+    if ! relative=$(relative_inside "${target}" "${resolved}") || [[ ${relative} == . ]]; then
+      continue
+    fi
+    for left in "${left_out[@]}"; do
+      if [[ ${target} == "${left}"/* ]]; then
+        continue 2
+      fi
+    done
+    if kernel_filesystem "${type}" || [[ ${target} == */backup-gen.?????????? ]]; then
+      left_out+=("${target}")
+      if [[ ${relative} == *[][*?]* ]]; then
+        warn "${target} (${type}) is mounted inside source_root and its name has * ? [ or ], which dar -P cannot leave out exactly; dar reads it"
+      elif kernel_filesystem "${type}"; then
+        log INFO "not archiving ${relative}: a kernel filesystem (${type}) mounted there, with no files to back up"
+        SELF_EXCLUDES+=(-P "${relative}")
+      else
+        log INFO "not archiving ${relative}: another backup's snapshot tree"
+        SELF_EXCLUDES+=(-P "${relative}")
+      fi
+      continue
+    fi
+    for left in "${named[@]}"; do
+      if [[ ${target} == "${left}"/* ]]; then
+        continue 2
+      fi
+    done
+    named+=("${target}")
+    log INFO "archived with this source: ${target} is another filesystem (${type} on ${source}) mounted inside source_root; dar reads it too"
+  done < <(live_mounts | sort || true)
 }
 
 # exclude_protected_from_directory ROOT: SELF_EXCLUDES for a directory source.

@@ -32,9 +32,12 @@ EOF
 }
 
 teardown() {
-  if mountpoint -q -- "${W}/src/data/outside" 2>/dev/null; then
-    umount -- "${W}/src/data/outside" || true
-  fi
+  local mount_point
+  for mount_point in "${W}/src/data/outside" "${W}/src/data/proc" "${W}/src/data/ram"; do
+    if mountpoint -q -- "${mount_point}" 2>/dev/null; then
+      umount -- "${mount_point}" || true
+    fi
+  done
 }
 
 # listing ARCHIVE: the paths dar recorded in ARCHIVE, one a line.
@@ -92,6 +95,26 @@ assert_line() { # assert_line TEXT LINE
   assert_line "${info}" "INFO: not archiving data/outside/backups: it is the backup target (${W}/backups)"
   if grep -E '^data/outside/backups/' <<<"${paths}"; then
     printf 'the INC holds the files above, which it must not\n' >&2
+    return 1
+  fi
+}
+
+@test "a kernel filesystem mounted inside a directory source (proc) is left out, another one (tmpfs) is archived and named" {
+  if ((EUID != 0)); then
+    skip 'needs root, for the mounts'
+  fi
+  mkdir -p -- "${W}/src/data/proc" "${W}/src/data/ram"
+  mount -t proc proc "${W}/src/data/proc"
+  mount -t tmpfs -o size=1M bgl-ram "${W}/src/data/ram"
+  printf 'on the tmpfs\n' >"${W}/src/data/ram/file"
+  # Reading all of /proc (its kmsg never ends) is what must not happen: bounded, so the test ends.
+  BG_TEST_NOW='2024-03-05 09:10' run -0 --separate-stderr timeout 120 "${W}/p.sh" -l INFO
+  assert_line "${stderr}" 'INFO: not archiving data/proc: a kernel filesystem (proc) mounted there, with no files to back up'
+  assert_line "${stderr}" "INFO: archived with this source: ${W}/src/data/ram is another filesystem (tmpfs on bgl-ram) mounted inside source_root; dar reads it too"
+  local -r paths=$(listing "${W}/src/var-backups/2024-03/self-2024-03-05T0910-FULL")
+  assert_line "${paths}" data/ram/file
+  if grep -E '^data/proc/' <<<"${paths}" | head -n 5 | grep .; then
+    printf 'the archive holds the /proc files above\n' >&2
     return 1
   fi
 }
