@@ -301,18 +301,23 @@ remove_mount_dir() {
   fi
 }
 
-# snapshot_state VG/LV: "present", "absent", or "unknown" when LVM cannot be asked (lvs failed: a
-# locked VG, a device scan error). An lvs that fails is never taken to mean "the snapshot is gone".
+# snapshot_state VG/LV OWNER_TAG: "present" (with OWNER_TAG among its tags), "foreign" (present,
+# but another run's: two runs raced for one snapshot name and this one's lvcreate lost), "absent", or
+# "unknown" when LVM cannot be asked (lvs failed: a locked VG, a device scan error). An lvs that fails
+# is never taken to mean "the snapshot is gone".
 snapshot_state() {
-  local -r snapshot=$1
-  local status=0
-  if lvs "${snapshot}" >/dev/null 2>&1; then
-    printf 'present\n'
-    return 0
-  fi
-  lv_facts "${snapshot%%/*}" "${snapshot#*/}" >/dev/null || status=$?
+  local -r snapshot=$1 owner=$2
+  local facts tags status=0
+  facts=$(lv_facts "${snapshot%%/*}" "${snapshot#*/}") || status=$?
   case ${status} in
-    0) printf 'present\n' ;;
+    0)
+      tags=${facts#*|}
+      if [[ ,${tags}, == *,"${owner}",* ]]; then
+        printf 'present\n'
+      else
+        printf 'foreign\n'
+      fi
+      ;;
     1) printf 'absent\n' ;;
     *) printf 'unknown\n' ;;
   esac
@@ -374,13 +379,18 @@ describe_holders() {
 }
 
 # lvremove fails while udev or a scanner still has the device open: retry with back-off.
+# remove_snapshot VG/LV [OWNER_TAG]: removes the snapshot the run with OWNER_TAG (default: this one)
+# made, and only that: never one of the same name another run made.
 remove_snapshot() {
-  local -r snapshot=$1
+  local -r snapshot=$1 owner=${2:-${RUN_TAG}}
   local attempt state delay=1 attempts=5
   if ((!NOOP)); then
-    state=$(snapshot_state "${snapshot}")
+    state=$(snapshot_state "${snapshot}" "${owner}")
     if [[ ${state} == absent ]]; then
       log DEBUG "snapshot ${snapshot} does not exist"
+      return 0
+    elif [[ ${state} == foreign ]]; then
+      log WARNING "not removing ${snapshot}: another run made it (it does not carry this run's tag ${owner}); two profiles use one snapshot_lv_name on one LV"
       return 0
     elif [[ ${state} == unknown ]]; then
       log WARNING "cannot ask LVM whether snapshot ${snapshot} still exists (lvs failed); trying to remove it anyway"
@@ -714,6 +724,13 @@ sweep_leftover_snapshot() {
     die "${volume_group}/${snapshot} exists but is not a snapshot of ${origin} (its origin: '${lv_origin}'); not touching it: choose another snapshot_lv_name or remove it yourself"
   fi
   if [[ ,${tags}, != *,${SNAPSHOT_TAG},* ]] || ! creator=$(run_of_tags "${tags}"); then
+    while IFS= read -r mount_point; do
+      mount_point=$(printf '%b' "${mount_point}")
+      if [[ ${mount_point} == */backup-gen.?????????? ]]; then
+        # How a backup-gen from before the tags left a snapshot: mounted on the directory itself.
+        die "${volume_group}/${snapshot} is a snapshot of ${origin} that a backup-gen from before snapshot tags left mounted at ${mount_point}, with no tag to prove it is not in use; if no backup runs now, remove it by hand (the first command keeps unmounting from reaching live mounts): mount --make-rprivate ${mount_point}; umount --recursive ${mount_point}; rmdir ${mount_point}; lvremove ${volume_group}/${snapshot}"
+      fi
+    done < <(findmnt -rn -o TARGET -S "/dev/${volume_group}/${snapshot}" || true)
     die "${volume_group}/${snapshot} exists, a snapshot of ${origin}, but backup-gen did not make it (it has no ${SNAPSHOT_TAG} tag: someone's own snapshot, or one the original tool left); not touching it: if nobody needs it, unmount it and remove it yourself (lvremove ${volume_group}/${snapshot}), else choose another snapshot_lv_name"
   fi
   if run_is_alive "${creator}"; then
@@ -738,15 +755,19 @@ sweep_leftover_snapshot() {
   for mount_dir in "${mount_dirs[@]}"; do
     # Everything below a mount directory is the dead run's own (private) tree: its anchor, the
     # snapshot, the bind mounts.
+    # Private first, the whole tree: a run killed between a bind mount and its --make-private left
+    # a peer of a live mount, and unmounting that would unmount the live one too.
     if mountpoint -q -- "${mount_dir}"; then
+      run mount --make-rprivate -- "${mount_dir}"
       run umount --recursive -- "${mount_dir}"
     else
+      run mount --make-rprivate -- "${mount_dir}/root"
       run umount --recursive -- "${mount_dir}/root"
     fi
     remove_mount_dir "${mount_dir}/root"
     remove_mount_dir "${mount_dir}"
   done
-  remove_snapshot "${volume_group}/${snapshot}"
+  remove_snapshot "${volume_group}/${snapshot}" "${creator}"
 }
 
 # lv_facts VG NAME: "ORIGIN|TAGS" of logical volume NAME (ORIGIN "" when it is no snapshot), by name
@@ -984,16 +1005,31 @@ check_bind_targets() {
   done
 }
 
-# submounts_below PATH: the mount points strictly below PATH on the live system, parents first.
+# submounts_below PATH: the mount points strictly below PATH on the live system, parents first,
+# but for a kernel filesystem (proc in a chroot: dar would read its kmsg for ever) and a backup's
+# snapshot tree (TMPDIR/backup-gen.*, this run's own included), which are left out, with what is
+# below them, and said.
 submounts_below() {
   local -r path=${1%/}
-  local target rest
-  while read -r target rest; do
+  local target type left
+  local -a left_out=()
+  while read -r target _ _ type _; do
     target=$(printf '%b' "${target}")
-    if [[ ${target} == "${path}"/* ]]; then
-      printf '%s\n' "${target}"
+    if [[ ${target} != "${path}"/* ]]; then
+      continue
     fi
-  done < <(live_mounts || true) | sort -u
+    for left in "${left_out[@]}"; do
+      if [[ ${target} == "${left}"/* ]]; then
+        continue 2
+      fi
+    done
+    if kernel_filesystem "${type}" || [[ ${target} == */backup-gen.?????????? ]]; then
+      left_out+=("${target}")
+      log INFO "not binding ${target} (${type}) mounted inside ${path}: a kernel filesystem or a backup's snapshot tree"
+      continue
+    fi
+    printf '%s\n' "${target}"
+  done < <(live_mounts | sort -u || true)
 }
 
 # bind_private MOUNT_ROOT PATH: PATH bind-mounted on MOUNT_ROOT/PATH, read-only like the snapshot
@@ -1015,9 +1051,7 @@ bind_mount_into() {
   local -r mount_root=$1 path=$2
   local submount
   local -a submounts=()
-  if ((!NOOP)); then
-    mapfile -t submounts < <(submounts_below "${path}")
-  fi
+  mapfile -t submounts < <(submounts_below "${path}")
   bind_private "${mount_root}" "${path}"
   for submount in "${submounts[@]}"; do
     log INFO "binding ${submount} too: a filesystem mounted inside ${path}"
@@ -1567,9 +1601,10 @@ exclude_protected_from_volume() {
   SELF_EXCLUDES=()
   while IFS='|' read -r what path; do
     resolved=$(resolve "${path}") || continue
+    # Every way it shows up in the tree: on the origin, and (a bind mount of the origin's own
+    # filesystem inside a bound path) under a [bindmounts] path as well.
     if relative=$(place_on_device "${resolved}" "${device}"); then
       exclude_protected "${what}" "${path}" "${relative}"
-      continue
     fi
     for bind in "$@"; do
       resolved_bind=$(resolve "${bind}") || continue

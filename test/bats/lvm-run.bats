@@ -38,7 +38,7 @@ lvs --noheadings --units b --nosuffix -o lv_attr,snap_percent,lv_size vg0/root-b
 umount -- MNT/boot
 umount -- MNT
 umount -- ANCHOR
-lvs vg0/root-backsnap
+lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
 lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar)" 'the commands run'
 }
 

@@ -31,7 +31,8 @@ blkid -o value -s TYPE -- /dev/vg0/root
 lvs --noheadings --separator '|' -o lv_kernel_major,lv_kernel_minor vg0/root
 findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
 vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size vg0
-lvs --noheadings --units b --nosuffix -o lv_size vg0/root${1:+$'\n'$1}" "$(stub_calls lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
+lvs --noheadings --units b --nosuffix -o lv_size vg0/root
+findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE${1:+$'\n'$1}" "$(stub_calls lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar sleep)" 'the commands run'
 }
 
 # What a noop run must leave: only the queries ran, and nothing appeared anywhere.

@@ -156,3 +156,17 @@ assert_refused_before_lvcreate() {
   run -1 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" 'not enough free space in volume group vg0 for the snapshot of root: it needs 36 MiB (snapshot_size = 2G), the volume group has 32 MiB free'
 }
+
+@test "a kernel filesystem or a backup's snapshot tree mounted inside a [bindmounts] path is not bound, and said" {
+  live_host
+  stub_mount_point /boot/chroot/proc proc proc 0:22
+  stub_mount_point /boot/tmp/backup-gen.0therRun01 tmpfs tmpfs 0:23
+  stub_mount_point /boot/tmp/backup-gen.0therRun01/root /dev/vg0/x ext4 254:9
+  LIVE_MOUNTS=$(stub_mounts)
+  run -0 --separate-stderr "${SCRIPT}" --log=INFO
+  assert_has_line "${stderr}" 'INFO: not binding /boot/chroot/proc (proc) mounted inside /boot: a kernel filesystem or a backup'"'"'s snapshot tree'
+  assert_has_line "${stderr}" 'INFO: not binding /boot/tmp/backup-gen.0therRun01 (tmpfs) mounted inside /boot: a kernel filesystem or a backup'"'"'s snapshot tree'
+  assert_equal "mount --bind -o ro -- /boot MNT/boot
+mount --bind -o ro -- /boot/efi MNT/boot/efi" "$(calls_with_mnt mount | grep -e '^mount --bind -o ro')" 'the bind mounts'
+  assert_live_host_only
+}

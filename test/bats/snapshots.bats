@@ -41,7 +41,7 @@ leftover_tree() {
   assert_contains "${stderr}" 'WARNING: found snapshot vg0/root-backsnap of root left by an earlier run that did not finish; removing it'
   assert_equal "lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
 findmnt -rn -o TARGET -S /dev/vg0/root-backsnap
-lvs vg0/root-backsnap
+lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
 lvremove --force vg0/root-backsnap
 lvs --noheadings -o segtype vg0/root
 lvs --noheadings -o lv_attr vg0/root" "$(stub_calls lvs lvcreate lvremove blkid findmnt umount | head -n 6)" 'the first commands'
@@ -56,9 +56,10 @@ lvs --noheadings -o lv_attr vg0/root" "$(stub_calls lvs lvcreate lvremove blkid 
   : >"${STUB_LOG}"
   run -2 --separate-stderr "${SCRIPT}"
   assert_equal "findmnt -rn -o TARGET -S /dev/vg0/root-backsnap
+mount --make-rprivate -- ${old}
 umount --recursive -- ${old}
-lvs vg0/root-backsnap
-lvremove --force vg0/root-backsnap" "$(stub_calls lvs lvremove findmnt umount | sed -n 2,5p)" 'the sweep'
+lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
+lvremove --force vg0/root-backsnap" "$(stub_calls lvs lvremove findmnt mount umount | sed -n 2,6p)" 'the sweep'
   [[ ! -e ${old} ]]
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
   assert_host_clean
@@ -190,4 +191,32 @@ root-backsnap|root" "$(stub_lvs "${VG}")" 'the volumes of vg0'
   assert_contains "${stderr}" 'WARNING: found snapshot vg0/root-backsnap of root left by an earlier run'
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
   assert_host_clean
+}
+
+@test "a leftover of a backup-gen from before snapshot tags (untagged, mounted on the directory itself) is kept, with the commands that remove it safely" {
+  stub_lv "${VG}" "${SNAPSHOT}" "${ORIGIN}"
+  local -r old=${TMPDIR}/backup-gen.0ldRun0123
+  mkdir -p -- "${old}"
+  "${STUB_BIN}/mount" -t ext4 -o ro -- /dev/vg0/root-backsnap "${old}"
+  : >"${STUB_LOG}"
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "ERROR: vg0/root-backsnap is a snapshot of root that a backup-gen from before snapshot tags left mounted at ${old}, with no tag to prove it is not in use; if no backup runs now, remove it by hand (the first command keeps unmounting from reaching live mounts): mount --make-rprivate ${old}; umount --recursive ${old}; rmdir ${old}; lvremove vg0/root-backsnap"
+  assert_leftover_kept
+}
+
+@test "when another run's snapshot of the same name appears between the sweep and lvcreate, this run's teardown leaves it alone" {
+  # lvcreate loses the race: the other run's snapshot is there now, and lvcreate says so.
+  rm -f -- "${STUB_BIN}/lvcreate"
+  cat >"${STUB_BIN}/lvcreate" <<STUB
+#!/usr/bin/env bash
+printf '%s|%s|%s\n' "${SNAPSHOT}" "${ORIGIN}" "backup-gen,backup-gen-run.$(</proc/sys/kernel/random/boot_id).1.1" >>"${STUB_STATE}/lv/${VG}"
+printf '  Logical Volume "%s" already exists in volume group "%s"\n' "${SNAPSHOT}" "${VG}" >&2
+exit 5
+STUB
+  chmod +x -- "${STUB_BIN}/lvcreate"
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: not removing vg0/root-backsnap: another run made it (it does not carry this run's tag"
+  assert_equal 0 "$(stub_call_count lvremove)" 'lvremove calls'
+  assert_equal "root|
+root-backsnap|root" "$(stub_lvs "${VG}")" 'the volumes of vg0'
 }

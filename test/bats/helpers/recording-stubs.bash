@@ -7,7 +7,9 @@
 # interpret or evaluate their arguments. Just enough behaviour for a run to go through:
 #   dar -c BASE ...  creates BASE.1.dar, as dar would (empty), if BASE's directory exists
 #   blkid            prints ${STUB_BLKID_TYPE:-ext4}
-#   lvs, vgs         print nothing (no leftover snapshot, segment type and free space unknown)
+#   lvcreate         records the snapshot it makes (name, origin, tags) until lvremove removes it
+#   lvs              lists that snapshot for -o lv_name,origin,lv_tags, else prints nothing (no
+#                    leftover snapshot, segment type and free space unknown); vgs prints nothing
 #   mount -t ...     creates inside the mount point each path listed, NUL-separated, in
 #                    STUB_LOG/bind-dirs (so the script finds a directory to bind-mount onto, and
 #                    each subdirs entry)
@@ -60,7 +62,31 @@ done
 EOF
       ;;
     blkid) printf '%s\n' "printf '%s\n' \"\${STUB_BLKID_TYPE:-ext4}\"" ;;
-    lvs) printf '%s\n' 'exit 0' ;;
+    lvs)
+      # The snapshot lvcreate made, while it lasts, as lvs -o lv_name,origin,lv_tags lists it.
+      cat <<'EOF'
+if [[ " $* " == *' lv_name,origin,lv_tags '* && -f ${log}/lv-created ]]; then
+  printf '  %s\n' "$(<"${log}/lv-created")"
+fi
+exit 0
+EOF
+      ;;
+    lvcreate)
+      cat <<'EOF'
+name='' origin='' tags=''
+while (($# > 0)); do
+  case $1 in
+    --name) name=$2 && shift ;;
+    --addtag) tags+=${tags:+,}$2 && shift ;;
+    --size | --extents) shift ;;
+    *) origin=${1#*/} ;;
+  esac
+  shift
+done
+printf '%s|%s|%s\n' "${name}" "${origin}" "${tags}" >"${log}/lv-created"
+EOF
+      ;;
+    lvremove) printf '%s\n' 'rm -f -- "${log}/lv-created"' ;;
     mountpoint) printf '%s\n' 'exit 1' ;;
     mount)
       cat <<'EOF'

@@ -73,8 +73,8 @@
 #   mount    `-t T -o O -- /dev/VG/S DIR` or `--bind -o ro -- SRC DIR`: hides DIR's content and shows
 #            STUB_SNAPSHOT_TREE (device) or a file stub-bind-source naming SRC (bind). DIR must be
 #            under STUB_SANDBOX. 32 if DIR is missing or the device does not exist. `--bind -- DIR
-#            DIR` (an anchor) mounts DIR on itself, content unchanged; `--make-private -- DIR` is
-#            recorded and changes nothing.
+#            DIR` (an anchor) mounts DIR on itself, content unchanged; `--make-private -- DIR` and
+#            `--make-rprivate -- DIR` are recorded and change nothing.
 #   umount   `[--recursive] -- DIR`: 32 "not mounted", 32 "target is busy" while a mount sits
 #            below DIR; else the mounted content goes and the hidden content comes back.
 #   mountpoint `-q -- DIR` 0 or 32.   findmnt `-rn -o TARGET -S DEVICE` prints targets, 1 if none;
