@@ -1891,6 +1891,19 @@ archive_tree() {
   check_dar_status "${CHILD_STATUS}"
 }
 
+# ---- proving an archive before it is published ----
+# test_archive: dar -t reads every slice of the archive just written (under its temporary name) and
+# checks it against its catalogue. Run after the snapshot is released, so that the test does not make
+# the snapshot live longer; an archive that fails is never published and the chain does not move.
+test_archive() {
+  local -r base=${ARCHIVE_DIR}/.${ARCHIVE_NAME}.partial
+  run_child dar -t "${base}" -N -Q
+  if ((CHILD_STATUS != 0)); then
+    die "dar -t found ${ARCHIVE_NAME} damaged or unreadable (exit ${CHILD_STATUS}: $(dar_exit_meaning "${CHILD_STATUS}")); it was not published and the chain did not move"
+  fi
+  log INFO "dar -t read every slice of ${ARCHIVE_NAME} back: the archive is whole"
+}
+
 # ---- publishing: the commit of an archive ----
 # Slices under their final names, flushed to disk; then backup_deps and latest_successful, each
 # written in full to a temporary file, flushed, and renamed over the old one; latest_successful last,
@@ -2179,6 +2192,7 @@ backup_main() {
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
   release_sources
+  test_archive
   publish_archive
 }
 
@@ -2233,6 +2247,7 @@ backup_home() {
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
   release_sources
+  test_archive
   publish_archive
 }
 

@@ -97,6 +97,42 @@ assert_snapshot_removed_after_creation() {
   assert_nothing_changed
 }
 
+@test "dar -t failing on the archive just written publishes nothing, after the snapshot is gone" {
+  export STUB_FAIL_dar=4 STUB_MATCH_dar=-t
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "ERROR: dar -t found ${PREFIX}${STAMP}-INC damaged or unreadable (exit 4: "
+  assert_contains "${stderr}" 'it was not published and the chain did not move'
+  local -r calls=$(stub_calls lvremove dar)
+  assert_equal 'lvremove --force vg0/root-backsnap' "$(grep -e '^lvremove' <<<"${calls}" | head -n 1)" 'the snapshot removal'
+  [[ ${calls} == *$'lvremove --force vg0/root-backsnap\ndar -t '* ]] || { printf 'dar -t did not come after lvremove:\n%s\n' "${calls}" >&2; return 1; }
+  assert_nothing_changed
+}
+
+@test "a slice damaged after dar wrote it is found by the real dar -t: nothing published" {
+  # dar as usual, but 16 bytes in the middle of each new slice are overwritten right after dar -c
+  # wrote it (a bad disk, a bit flip on the way).
+  rm -f -- "${STUB_BIN}/dar"
+  cat >"${STUB_BIN}/dar" <<STUB
+#!/usr/bin/env bash
+/usr/bin/dar "\$@"
+status=\$?
+if [[ \$1 == -c ]]; then
+  for slice in "\$2".*.dar; do
+    size=\$(stat -c %s -- "\${slice}")
+    printf '\\xa5%.0s' {1..16} | dd of="\${slice}" bs=1 seek=\$((size / 2 - 8)) conv=notrunc status=none
+  done
+fi
+exit "\${status}"
+STUB
+  chmod +x -- "${STUB_BIN}/dar"
+  # File data in the INC, where dar keeps a checksum (an INC of only a catalogue has none mid-slice).
+  seq 1 20000 >"${SNAPSHOT_TREE}/etc/new-data"
+  run -1 --separate-stderr "${SCRIPT}"
+  rm -f -- "${SNAPSHOT_TREE}/etc/new-data"
+  assert_contains "${stderr}" "ERROR: dar -t found ${PREFIX}${STAMP}-INC damaged or unreadable"
+  assert_nothing_changed
+}
+
 @test "umount failing once (target is busy) fails the run, publishes nothing, and the exit cleanup retries it" {
   export STUB_FAIL_umount=32 STUB_TIMES_umount=1 STUB_STDERR_umount='umount: target is busy.'
   run -1 --separate-stderr "${SCRIPT}"

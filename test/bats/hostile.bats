@@ -211,13 +211,16 @@ assert_shellcheck_accepts() {
   run_script
   printf 'stderr: %s\n' "${stderr}"
   ((status == 0))
+  # Each archive is written (dar -c), then read back (dar -t) before it is published.
   mapfile -t dar_calls < <(calls_of dar)
-  ((${#dar_calls[@]} == 2))
+  ((${#dar_calls[@]} == 4))
   local -a options
   mapfile -d '' -t options < <(expected_dar_options hostile "${EXCLUDES[@]}" -- "${SUBDIRS[@]}")
   assert_call "${dar_calls[0]}" -c "${TARGET}/${MONTH}/.${PREFIX}${STAMP}-FULL.partial" -R "${SRC}" "${options[@]}"
+  assert_call "${dar_calls[1]}" -t "${TARGET}/${MONTH}/.${PREFIX}${STAMP}-FULL.partial" -N -Q
   mapfile -d '' -t options < <(expected_dar_options hostile '\$HOME' '$HOME' -- 'v sub' -x)
-  assert_call "${dar_calls[1]}" -c "${TARGET}/extra-1/${MONTH}/.${PREFIX}extra-1-${STAMP}-FULL.partial" -R "${VOLUME_SRC}" "${options[@]}"
+  assert_call "${dar_calls[2]}" -c "${TARGET}/extra-1/${MONTH}/.${PREFIX}extra-1-${STAMP}-FULL.partial" -R "${VOLUME_SRC}" "${options[@]}"
+  assert_call "${dar_calls[3]}" -t "${TARGET}/extra-1/${MONTH}/.${PREFIX}extra-1-${STAMP}-FULL.partial" -N -Q
   assert_nothing_executed
 }
 
@@ -311,9 +314,9 @@ assert_shellcheck_accepts() {
       pasted+=("${line}")
     fi
   done <<<"${output}"
-  # two dar commands (main and extra-1) and two rsync passes, none of them run by the noop run itself
-  # (which only runs read-only findmnt, to find what to leave out of the archives)
-  ((${#pasted[@]} == 4))
+  # four dar commands (-c and -t, for main and extra-1) and two rsync passes, none of them run by the
+  # noop run itself (which only runs read-only findmnt, to find what to leave out of the archives)
+  ((${#pasted[@]} == 6))
   [[ -z $(calls_of dar) && -z $(calls_of rsync) ]] || { cat -- "${STUB_LOG}/calls"; false; }
   for line in "${pasted[@]}"; do
     env -C "${BATS_TEST_TMPDIR}/cwd" PATH="${STUBS}:/usr/bin:/bin" bash -c "${line}"

@@ -39,7 +39,8 @@ umount -- MNT/boot
 umount -- MNT
 umount -- ANCHOR
 lvs --noheadings --separator '|' -o lv_name,origin,lv_tags vg0
-lvremove --force vg0/root-backsnap" "$(calls_with_mnt lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar)" 'the commands run'
+lvremove --force vg0/root-backsnap
+dar -t ${partial} -N -Q" "$(calls_with_mnt lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt dar)" 'the commands run'
 }
 
 @test "the stubs record each argument byte-exact, NUL-terminated, one record per call" {
@@ -87,7 +88,7 @@ ${MONTH}/${name}.1.dar" "$(target_files)" 'the files in the target'
   assert_has_line "${output}" "Incremental backup: ${inc}" stdout
   assert_has_line "${output}" "Based on parent: ${full}" stdout
   assert_contains "$(calls_with_mnt dar)" "dar -c ${MONTH_DIR}/.${inc}.partial -R MNT "
-  [[ $(calls_with_mnt dar) == *" -A ${MONTH_DIR}/${full}" ]]
+  [[ $(calls_with_mnt dar | grep -e '^dar -c ') == *" -A ${MONTH_DIR}/${full}" ]]
   assert_equal "${full}:
 ${inc}:${full}" "$(<"${MONTH_DIR}/backup_deps")" backup_deps
   assert_latest_successful "${inc}"

@@ -64,6 +64,7 @@ umount -- ${anchor}
 rmdir -- ${mnt}
 rmdir -- ${anchor}
 lvremove --force vg0/root-backsnap
+dar -t ${MONTH_DIR}/.${name}.partial -N -Q
 mv -- ${MONTH_DIR}/.${name}.partial.1.dar ${MONTH_DIR}/${name}.1.dar
 sync -- ${MONTH_DIR}/${name}.1.dar
 printf '%s\n' ${name}: >> ${MONTH_DIR}/backup_deps
