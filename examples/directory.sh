@@ -645,13 +645,32 @@ kernel_filesystem() {
   esac
 }
 
+# never_archived TYPE TARGET: a filesystem mounted at TARGET that no archive reads: a kernel one, or
+# a backup's snapshot tree (TMPDIR/backup-gen.*, this run's own included).
+never_archived() {
+  kernel_filesystem "$1" || [[ $2 == */backup-gen.?????????? ]]
+}
+
+# below_any PATH DIR...: PATH lies strictly below one of the DIRs.
+below_any() {
+  local -r path=$1
+  local dir
+  shift
+  for dir in "$@"; do
+    if [[ ${path} == "${dir}"/* ]]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
 # exclude_mounts_from_directory ROOT: dar walks into every filesystem mounted below a directory
 # source's root. A kernel filesystem there (/proc under source_root = /) and another run's snapshot
 # tree (TMPDIR/backup-gen.*) are left out with dar -P; any other filesystem is archived with the
 # source, and named at INFO, since what is mounted there is not what a look at the profile shows.
 exclude_mounts_from_directory() {
   local -r root=$1
-  local resolved target type source relative left
+  local resolved target type source relative
   local -a left_out=() named=()
   resolved=$(resolve "${root}") || return 0
   # MAJ:MIN and FSROOT are not needed here: _ takes them.
@@ -661,12 +680,10 @@ exclude_mounts_from_directory() {
     if ! relative=$(relative_inside "${target}" "${resolved}") || [[ ${relative} == . ]]; then
       continue
     fi
-    for left in "${left_out[@]}"; do
-      if [[ ${target} == "${left}"/* ]]; then
-        continue 2
-      fi
-    done
-    if kernel_filesystem "${type}" || [[ ${target} == */backup-gen.?????????? ]]; then
+    if below_any "${target}" "${left_out[@]}"; then
+      continue
+    fi
+    if never_archived "${type}" "${target}"; then
       left_out+=("${target}")
       if [[ ${relative} == *[][*?]* ]]; then
         warn "${target} (${type}) is mounted inside source_root and its name has * ? [ or ], which dar -P cannot leave out exactly; dar reads it"
@@ -679,11 +696,9 @@ exclude_mounts_from_directory() {
       fi
       continue
     fi
-    for left in "${named[@]}"; do
-      if [[ ${target} == "${left}"/* ]]; then
-        continue 2
-      fi
-    done
+    if below_any "${target}" "${named[@]}"; then
+      continue
+    fi
     named+=("${target}")
     log INFO "archived with this source: ${target} is another filesystem (${type} on ${source}) mounted inside source_root; dar reads it too"
   done < <(live_mounts | sort || true)

@@ -712,7 +712,7 @@ sweep_leftover_snapshot() {
   local -r volume_group=$1 origin=$2 snapshot=$3
   local -r device=/dev/${volume_group}/${snapshot}
   local facts lv_origin tags creator mount_point mount_dir users status=0
-  local -a mount_dirs=()
+  local -a mount_points=() mount_dirs=()
   facts=$(lv_facts "${volume_group}" "${snapshot}") || status=$?
   if ((status == 1)); then
     return 0
@@ -723,30 +723,30 @@ sweep_leftover_snapshot() {
   if [[ ${lv_origin} != "${origin}" ]]; then
     die "${volume_group}/${snapshot} exists but is not a snapshot of ${origin} (its origin: '${lv_origin}'); not touching it: choose another snapshot_lv_name or remove it yourself"
   fi
+  while IFS= read -r mount_point; do
+    if [[ -n ${mount_point} ]]; then
+      mount_points+=("$(printf '%b' "${mount_point}")")
+    fi
+  done < <(findmnt -rn -o TARGET -S "${device}" || true)
   if [[ ,${tags}, != *,${SNAPSHOT_TAG},* ]] || ! creator=$(run_of_tags "${tags}"); then
-    while IFS= read -r mount_point; do
-      mount_point=$(printf '%b' "${mount_point}")
+    for mount_point in "${mount_points[@]}"; do
       if [[ ${mount_point} == */backup-gen.?????????? ]]; then
         # How a backup-gen from before the tags left a snapshot: mounted on the directory itself.
         die "${volume_group}/${snapshot} is a snapshot of ${origin} that a backup-gen from before snapshot tags left mounted at ${mount_point}, with no tag to prove it is not in use; if no backup runs now, remove it by hand (the first command keeps unmounting from reaching live mounts): mount --make-rprivate ${mount_point}; umount --recursive ${mount_point}; rmdir ${mount_point}; lvremove ${volume_group}/${snapshot}"
       fi
-    done < <(findmnt -rn -o TARGET -S "/dev/${volume_group}/${snapshot}" || true)
+    done
     die "${volume_group}/${snapshot} exists, a snapshot of ${origin}, but backup-gen did not make it (it has no ${SNAPSHOT_TAG} tag: someone's own snapshot, or one the original tool left); not touching it: if nobody needs it, unmount it and remove it yourself (lvremove ${volume_group}/${snapshot}), else choose another snapshot_lv_name"
   fi
   if run_is_alive "${creator}"; then
     creator=${creator#backup-gen-run.*.}
     die "${volume_group}/${snapshot} belongs to a backup that is running now (pid ${creator%%.*}): two profiles use snapshot_lv_name ${snapshot} on ${volume_group}/${origin}; give one of them another snapshot_lv_name"
   fi
-  while IFS= read -r mount_point; do
-    mount_point=$(printf '%b' "${mount_point}")
-    if [[ -z ${mount_point} ]]; then
-      continue
-    fi
+  for mount_point in "${mount_points[@]}"; do
     if [[ ${mount_point} != */backup-gen.*/root ]]; then
       die "${volume_group}/${snapshot} is left by an earlier run, but it is mounted at ${mount_point}, outside any backup-gen mount directory: someone is using it; not touching it"
     fi
     mount_dirs+=("${mount_point%/root}")
-  done < <(findmnt -rn -o TARGET -S "${device}" || true)
+  done
   users=$(snapshot_users "${device}" "${mount_dirs[@]}")
   if [[ -n ${users} ]]; then
     die "${volume_group}/${snapshot} is left by an earlier run, but it is still in use by ${users}; not touching it: stop them, then run again"
@@ -1011,19 +1011,17 @@ check_bind_targets() {
 # below them, and said.
 submounts_below() {
   local -r path=${1%/}
-  local target type left
+  local target type
   local -a left_out=()
   while read -r target _ _ type _; do
     target=$(printf '%b' "${target}")
     if [[ ${target} != "${path}"/* ]]; then
       continue
     fi
-    for left in "${left_out[@]}"; do
-      if [[ ${target} == "${left}"/* ]]; then
-        continue 2
-      fi
-    done
-    if kernel_filesystem "${type}" || [[ ${target} == */backup-gen.?????????? ]]; then
+    if below_any "${target}" "${left_out[@]}"; then
+      continue
+    fi
+    if never_archived "${type}" "${target}"; then
       left_out+=("${target}")
       log INFO "not binding ${target} (${type}) mounted inside ${path}: a kernel filesystem or a backup's snapshot tree"
       continue
@@ -1533,13 +1531,32 @@ kernel_filesystem() {
   esac
 }
 
+# never_archived TYPE TARGET: a filesystem mounted at TARGET that no archive reads: a kernel one, or
+# a backup's snapshot tree (TMPDIR/backup-gen.*, this run's own included).
+never_archived() {
+  kernel_filesystem "$1" || [[ $2 == */backup-gen.?????????? ]]
+}
+
+# below_any PATH DIR...: PATH lies strictly below one of the DIRs.
+below_any() {
+  local -r path=$1
+  local dir
+  shift
+  for dir in "$@"; do
+    if [[ ${path} == "${dir}"/* ]]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
 # exclude_mounts_from_directory ROOT: dar walks into every filesystem mounted below a directory
 # source's root. A kernel filesystem there (/proc under source_root = /) and another run's snapshot
 # tree (TMPDIR/backup-gen.*) are left out with dar -P; any other filesystem is archived with the
 # source, and named at INFO, since what is mounted there is not what a look at the profile shows.
 exclude_mounts_from_directory() {
   local -r root=$1
-  local resolved target type source relative left
+  local resolved target type source relative
   local -a left_out=() named=()
   resolved=$(resolve "${root}") || return 0
   # MAJ:MIN and FSROOT are not needed here: _ takes them.
@@ -1549,12 +1566,10 @@ exclude_mounts_from_directory() {
     if ! relative=$(relative_inside "${target}" "${resolved}") || [[ ${relative} == . ]]; then
       continue
     fi
-    for left in "${left_out[@]}"; do
-      if [[ ${target} == "${left}"/* ]]; then
-        continue 2
-      fi
-    done
-    if kernel_filesystem "${type}" || [[ ${target} == */backup-gen.?????????? ]]; then
+    if below_any "${target}" "${left_out[@]}"; then
+      continue
+    fi
+    if never_archived "${type}" "${target}"; then
       left_out+=("${target}")
       if [[ ${relative} == *[][*?]* ]]; then
         warn "${target} (${type}) is mounted inside source_root and its name has * ? [ or ], which dar -P cannot leave out exactly; dar reads it"
@@ -1567,11 +1582,9 @@ exclude_mounts_from_directory() {
       fi
       continue
     fi
-    for left in "${named[@]}"; do
-      if [[ ${target} == "${left}"/* ]]; then
-        continue 2
-      fi
-    done
+    if below_any "${target}" "${named[@]}"; then
+      continue
+    fi
     named+=("${target}")
     log INFO "archived with this source: ${target} is another filesystem (${type} on ${source}) mounted inside source_root; dar reads it too"
   done < <(live_mounts | sort || true)

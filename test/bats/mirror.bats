@@ -20,12 +20,7 @@ setup() {
 
 # Only what this test started, by its id, if a failed assertion left it running.
 teardown() {
-  local pid
-  for pid in "${RSYNC_PID}" "${SCRIPT_PID}"; do
-    if [[ -n ${pid} ]] && kill -0 "${pid}" 2>/dev/null; then
-      kill -KILL "${pid}" 2>/dev/null || true
-    fi
-  done
+  kill_started "${RSYNC_PID}" "${SCRIPT_PID}"
 }
 
 mirror_files() {

@@ -19,12 +19,7 @@ setup() {
 }
 
 teardown() {
-  local pid
-  for pid in "${SCRIPT_PID}" "${LINGERING}"; do
-    if [[ -n ${pid} ]] && kill -0 "${pid}" 2>/dev/null; then
-      kill -KILL "${pid}" 2>/dev/null || true
-    fi
-  done
+  kill_started "${SCRIPT_PID}" "${LINGERING}"
 }
 
 assert_no_partial() {

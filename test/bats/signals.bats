@@ -21,12 +21,7 @@ setup() {
 
 # Only what this test started, by its id, if a failed assertion left it running.
 teardown() {
-  local pid
-  for pid in "${DAR_PID}" "${SCRIPT_PID}"; do
-    if [[ -n ${pid} ]] && kill -0 "${pid}" 2>/dev/null; then
-      kill -KILL "${pid}" 2>/dev/null || true
-    fi
-  done
+  kill_started "${DAR_PID}" "${SCRIPT_PID}"
 }
 
 # interrupt_dar SIGNAL: starts the script, waits until dar hangs, sends SIGNAL; sets STATUS.

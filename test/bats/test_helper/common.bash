@@ -93,9 +93,20 @@ calls_with_mnt() {
   printf '%s\n' "${calls}"
 }
 
-# without_run_tag TEXT: TEXT with the run's LVM tag (backup-gen-run.BOOT.PID.START) written RUN_TAG.
+# without_run_tag TEXT: TEXT with the run's LVM tag written RUN_TAG (strip_run_tag).
 without_run_tag() {
-  sed -e 's/backup-gen-run\.[0-9a-f-]*\.[0-9]*\.[0-9]*/RUN_TAG/g' <<<"$1"
+  strip_run_tag <<<"$1"
+}
+
+# kill_started PID...: for a test's teardown: what the test started, by its id, if a failed assertion
+# left it running.
+kill_started() {
+  local pid
+  for pid in "$@"; do
+    if [[ -n ${pid} ]] && kill -0 "${pid}" 2>/dev/null; then
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  done
 }
 
 # ---- assertions ----

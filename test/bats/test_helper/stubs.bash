@@ -150,7 +150,12 @@ stub_pool_use() {
 }
 
 stub_calls() {
-  stub_calls_raw "$@" | sed -e 's/backup-gen-run\.[0-9a-f-]*\.[0-9]*\.[0-9]*/RUN_TAG/g'
+  stub_calls_raw "$@" | strip_run_tag
+}
+
+# strip_run_tag: its input with the run's LVM tag (backup-gen-run.BOOT.PID.START) written RUN_TAG.
+strip_run_tag() {
+  sed -e 's/backup-gen-run\.[0-9a-f-]*\.[0-9]*\.[0-9]*/RUN_TAG/g'
 }
 
 stub_calls_raw() {
