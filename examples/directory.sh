@@ -44,7 +44,34 @@ readonly LOCK_FILE=/var/backups/www/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
 readonly NEEDS_ROOT=0
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat realpath timeout flock dar)
+# [backup] target_reserve: none (default)
+readonly TARGET_RESERVE_BYTES=0
+# [dar] compare_with_source = false (default)
+readonly COMPARE_WITH_SOURCE=0
+# Retention (prune); 0 is no limit of that kind.
+# [retention] keep_months: no limit (default)
+readonly KEEP_MONTHS=0
+# [retention] keep_days: no limit (default)
+readonly KEEP_DAYS=0
+# [retention] prune_after_backup = false (default)
+readonly PRUNE_AFTER_BACKUP=0
+# [retention] mirror_keep_months: no limit (default)
+readonly MIRROR_KEEP_MONTHS=0
+# [retention] mirror_keep_days: no limit (default)
+readonly MIRROR_KEEP_DAYS=0
+# The sources, for restore, list, verify and prune: where each one's sets are, its archives'
+# prefix, and what it backs up on the live system (a directory, or the origin LV's device).
+readonly -a SOURCE_NAMES=(main)
+declare -A SOURCE_SET_ROOT=()
+SOURCE_SET_ROOT[main]=/var/backups/www
+readonly SOURCE_SET_ROOT
+declare -A SOURCE_PREFIX=()
+SOURCE_PREFIX[main]=www-
+readonly SOURCE_PREFIX
+declare -A SOURCE_LIVE_ROOT=()
+SOURCE_LIVE_ROOT[main]=/srv/www
+readonly SOURCE_LIVE_ROOT
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat realpath timeout flock df sha512sum dar)
 
 # ---- run state ----
 LOG_THRESHOLD=30
@@ -246,16 +273,20 @@ stop_child() {
 # A half-written archive never stays under any name.
 remove_unpublished() {
   local -r base=$1
-  local -a slices=("${base%/*}/.${base##*/}.partial."*.dar "${base}".*.dar)
+  local -a slices=("${base%/*}/.${base##*/}.partial."*.dar "${base%/*}/.${base##*/}.partial."*.dar.sha512 "${base}".*.dar "${base}".*.dar.sha512)
   if ((${#slices[@]} > 0)); then
     log WARNING "removing unfinished archive ${base}"
     run rm -f -- "${slices[@]}"
   fi
 }
 
-# A bookkeeping file that was being written when the run failed.
+# A bookkeeping file that was being written when the run failed, or a restore's staging directory.
 remove_temporary_file() {
-  run rm -f -- "$1"
+  if [[ -d $1 && ! -L $1 ]]; then
+    run rm -rf -- "$1"
+  else
+    run rm -f -- "$1"
+  fi
 }
 
 # util-linux umount exits 32 for "not mounted" as well as for real failures: ask mountpoint which.
@@ -430,11 +461,24 @@ take_lock() {
 
 # ---- command line and environment ----
 usage() {
-  printf 'Usage: %s [-l LEVEL] [--log-file FILE] [-n] [--help] [--version]\n' "${SCRIPT_NAME}"
-  printf 'Backs up what profile %s describes (backup-gen %s).\n\n' "${PROFILE_NAME}" "${GENERATOR_VERSION}"
+  printf 'Usage: %s [COMMAND] [OPTION...]\n' "${SCRIPT_NAME}"
+  printf 'Backs up what profile %s describes (backup-gen %s), and restores it.\n\n' "${PROFILE_NAME}" "${GENERATOR_VERSION}"
+  printf 'Commands:\n'
+  printf '  backup (the default)  back up every source, then copy to the mirror\n'
+  printf '  restore --to DIR [--at TIME | --archive NAME] [--volume NAME] [--from-mirror] [--force]\n'
+  printf '          [--onto-live-system] [PATH...]\n'
+  printf '                        restore a source as of its last good archive (or TIME, or NAME) into DIR;\n'
+  printf '                        PATHs (as the live system shows them) restore only those\n'
+  printf '  list [--json] [--volume NAME]\n'
+  printf '                        the sets, chains and archives of each source\n'
+  printf '  verify [--all | --set YYYY-MM] [--mirror] [--volume NAME]\n'
+  printf '                        re-check the newest (or every, or one) set: slices, sha512, dar -t\n'
+  printf '  prune [--mirror] [--volume NAME]\n'
+  printf '                        delete the chains [retention] does not keep (--noop lists them)\n\n'
+  printf 'Options of every command:\n'
   printf '  -l, --log LEVEL       DEBUG, INFO, WARNING (default), ERROR or CRITICAL, any case; also -lINFO\n'
   printf '  --log-file FILE       append a DEBUG log to FILE (the terminal keeps the chosen level)\n'
-  printf '  -n, --noop, --dry-run print every command instead of running it; changes nothing\n'
+  printf '  -n, --noop, --dry-run print every command that changes something instead of running it\n'
   printf '  -h, --help            this text\n'
   printf '  --version             the backup-gen version and profile this script came from\n\n'
   printf 'Exit codes: 0 success, 1 failure, 2 finished with warnings, 64 bad arguments,\n'
@@ -455,7 +499,24 @@ set_log_level() {
   LOG_THRESHOLD=${LOG_LEVELS[${level}]}
 }
 
+# The command (backup unless the first word names another), and the one source --volume names.
+COMMAND=backup
+VOLUME=
+# How many words the command's own option parser (COMMAND_option) took; 0 for "not mine".
+OPTION_WORDS=0
+
+backup_option() {
+  OPTION_WORDS=0
+}
+
 parse_args() {
+  if (($# > 0)) && [[ $1 != -* ]]; then
+    case $1 in
+      backup | restore | list | verify | prune) COMMAND=$1 ;;
+      *) usage_error "unknown command '$1' (backup, restore, list, verify or prune)" ;;
+    esac
+    shift
+  fi
   while (($# > 0)); do
     case $1 in
       -l | --log)
@@ -480,20 +541,36 @@ parse_args() {
         printf 'backup-gen %s, profile %s\n' "${GENERATOR_VERSION}" "${PROFILE_NAME}"
         exit 0
         ;;
-      *) usage_error "unknown argument '$1'" ;;
+      --volume)
+        [[ ${COMMAND} != backup ]] || usage_error "--volume is for restore, list, verify and prune"
+        (($# > 1)) || usage_error "$1 needs a source name"
+        VOLUME=$2
+        shift
+        ;;
+      *)
+        OPTION_WORDS=1
+        "${COMMAND}_option" "$@"
+        ((OPTION_WORDS > 0)) || usage_error "unknown argument '$1'$([[ ${COMMAND} == backup ]] || printf ' for %s' "${COMMAND}")"
+        shift $((OPTION_WORDS - 1))
+        ;;
     esac
     shift
   done
 }
 
-# Fails early and clearly instead of halfway through: bash version, tools, privileges, target.
+# Fails early and clearly instead of halfway through: bash version, tools, privileges, target. The
+# other commands need only what reads the sets (restore needs no LVM tools: a rescue system may
+# lack them) and no root (restore without it does not restore owners).
 check_environment() {
   local command
-  local -a missing=()
+  local -a missing=() tools=("${REQUIRED_COMMANDS[@]}")
   if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
     die "bash 4.4 or newer is needed; this is ${BASH_VERSION}"
   fi
-  for command in "${REQUIRED_COMMANDS[@]}"; do
+  if [[ ${COMMAND} != backup ]]; then
+    tools=(date stat sha512sum realpath flock dar)
+  fi
+  for command in "${tools[@]}"; do
     command -v "${command}" >/dev/null || missing+=("${command}")
   done
   if ((${#missing[@]} > 0)) && ((NOOP)); then
@@ -501,13 +578,16 @@ check_environment() {
   elif ((${#missing[@]} > 0)); then
     die "not installed or not on PATH (${PATH}): ${missing[*]}"
   fi
-  if ((NEEDS_ROOT && !NOOP && EUID != 0)); then
+  if ((NEEDS_ROOT && !NOOP && EUID != 0)) && [[ ${COMMAND} == backup ]]; then
     die "LVM snapshots need root; run as root (or try --noop)"
   fi
   if [[ -n ${LOG_FILE} ]] && ((!NOOP)) && ! : >>"${LOG_FILE}"; then
     local -r unwritable=${LOG_FILE}
     LOG_FILE=''
     die "cannot append to log file ${unwritable}; is its directory there? ([backup] log_file or --log-file)"
+  fi
+  if [[ ${COMMAND} == restore ]] && ((RESTORE_FROM_MIRROR)); then
+    return 0
   fi
   if [[ ! -d ${BACKUP_TARGET} ]] && ((NOOP)); then
     warn "target directory ${BACKUP_TARGET} does not exist; a real run would stop here"
@@ -734,9 +814,11 @@ set_run_time() {
   printf -v RUN_STAMP '%(%Y-%m-%dT%H%M)T' "${RUN_EPOCH}"
 }
 
-# own_archive NAME PREFIX: NAME is an archive name of this prefix (PREFIX<YYYY-MM-DDTHHMM>...).
+# own_archive NAME PREFIX: NAME is an archive name of this prefix and nothing else: PREFIX, the time
+# stamp, an optional collision number and the kind (PREFIX<YYYY-MM-DDTHHMM>[.N]-FULL|-INC). Names read
+# from the target's files are data: one that fails this is never used in a path.
 own_archive() {
-  [[ $1 == "$2"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9][0-9][0-9][.-]* ]]
+  [[ $1 == "$2"* && ${1#"$2"} =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4}(\.[0-9]+)?-(FULL|INC)$ ]]
 }
 
 read_latest_successful() {
@@ -755,7 +837,8 @@ own_deps_lines() {
   local line
   if [[ -f ${dir}/backup_deps ]]; then
     while IFS= read -r line; do
-      if own_archive "${line%%:*}" "${prefix}"; then
+      # The parent is a name of this set too, or empty (a FULL); anything else is not this set's.
+      if own_archive "${line%%:*}" "${prefix}" && { [[ ${line} == *: ]] || own_archive "${line#*:}" "${prefix}"; }; then
         printf '%s\n' "${line}"
       fi
     done <"${dir}/backup_deps"
@@ -904,9 +987,9 @@ sweep_unfinished_archives() {
   local slice base newest='' latest
   local -a partials=() unrecorded=()
   local -A recorded=()
-  for slice in "${dir}/.${prefix}"*.partial.*.dar; do
+  for slice in "${dir}/.${prefix}"*.partial.*.dar "${dir}/.${prefix}"*.partial.*.dar.sha512; do
     base=${slice##*/.}
-    if own_archive "${base%.partial.*.dar}" "${prefix}"; then
+    if own_archive "${base%.partial.*}" "${prefix}"; then
       partials+=("${slice}")
     fi
   done
@@ -925,8 +1008,9 @@ sweep_unfinished_archives() {
   done < <(recorded_archives "${dir}" "${prefix}")
   latest=$(read_latest_successful "${dir}")
   recorded[${latest:-none}]=1
-  for slice in "${dir}/${prefix}"*.dar; do
+  for slice in "${dir}/${prefix}"*.dar "${dir}/${prefix}"*.dar.sha512; do
     base=${slice##*/}
+    base=${base%.sha512}
     base=${base%.*.dar}
     if own_archive "${base}" "${prefix}" && [[ -z ${recorded[${base}]:-} && ${base} > ${newest} ]]; then
       unrecorded+=("${slice}")
@@ -981,9 +1065,67 @@ archive_tree() {
     reference=(-A "${ARCHIVE_DIR}/${ARCHIVE_PARENT}")
   fi
   run mkdir -p -- "${ARCHIVE_DIR}"
+  check_target_reserve "${set_root}" "${prefix}"
   UNPUBLISHED+=("${ARCHIVE_DIR}/${ARCHIVE_NAME}")
   run_child dar -c "${ARCHIVE_DIR}/.${ARCHIVE_NAME}.partial" -R "${root}" "$@" "${reference[@]}"
   check_dar_status "${CHILD_STATUS}"
+  if ((COMPARE_WITH_SOURCE)); then
+    compare_with_source "${root}"
+  fi
+}
+
+# compare_with_source ROOT: [dar] compare_with_source: dar -d compares the archive just written with
+# ROOT (the snapshot, still held) file by file; a difference fails the source.
+compare_with_source() {
+  run_child dar -d "${ARCHIVE_DIR}/.${ARCHIVE_NAME}.partial" -R "$1" -N -Q
+  if ((CHILD_STATUS != 0)); then
+    die "dar -d found ${ARCHIVE_NAME} different from ${1} (exit ${CHILD_STATUS}, see above); it was not published"
+  fi
+  log INFO "dar -d: ${ARCHIVE_NAME} matches ${1} file by file"
+}
+
+# last_archive_bytes SET_ROOT PREFIX KIND: the size of this prefix's newest archive of KIND, in this
+# month or the one before; nothing when there is none.
+last_archive_bytes() {
+  local -r set_root=$1 prefix=$2 kind=$3
+  local month index
+  local -a months=()
+  mapfile -t months < <(set_months "${set_root}")
+  for ((index = ${#months[@]} - 1; index >= 0 && index >= ${#months[@]} - 2; index--)); do
+    month=${months[index]}
+    read_set "${set_root}/${month}" "${prefix}" 2>/dev/null
+    local i
+    for ((i = ${#SET_ARCHIVES[@]} - 1; i >= 0; i--)); do
+      if [[ ${SET_ARCHIVES[i]} == *-"${kind}" ]]; then
+        check_slices "${set_root}/${month}" "${SET_ARCHIVES[i]}"
+        if [[ -z ${SLICE_PROBLEM} ]]; then
+          printf '%d\n' "${SLICE_BYTES}"
+          return 0
+        fi
+      fi
+    done
+  done
+}
+
+# check_target_reserve SET_ROOT PREFIX: [backup] target_reserve: stops before dar starts when the
+# archive (estimated by the last one of its kind) would leave less than the reserve free.
+check_target_reserve() {
+  local -r set_root=$1 prefix=$2
+  local free estimate
+  if ((TARGET_RESERVE_BYTES == 0)); then
+    return 0
+  fi
+  free=$(query df -B1 --output=avail -- "${ARCHIVE_DIR}" | tail -n 1) || free=
+  free=${free//[[:space:]]/}
+  if [[ ! ${free} =~ ^[0-9]+$ ]]; then
+    ((NOOP)) && return 0
+    die "cannot read the free space of ${ARCHIVE_DIR} (df); [backup] target_reserve cannot be checked"
+  fi
+  estimate=$(last_archive_bytes "${set_root}" "${prefix}" "${ARCHIVE_KIND}")
+  if ((free - ${estimate:-0} < TARGET_RESERVE_BYTES)); then
+    die "the target has $(human_bytes "${free}") free; this ${ARCHIVE_KIND} is expected to take about $(human_bytes "${estimate:-0}")${estimate:+ (the size of the last one)}, which would leave less than the reserve of $(human_bytes "${TARGET_RESERVE_BYTES}") ([backup] target_reserve): nothing was started"
+  fi
+  log INFO "target free space: $(human_bytes "${free}"); this ${ARCHIVE_KIND} is expected to take about $(human_bytes "${estimate:-0}"); the reserve is $(human_bytes "${TARGET_RESERVE_BYTES}")"
 }
 
 # ---- proving an archive before it is published ----
@@ -1044,10 +1186,34 @@ resume_signals() {
   fi
 }
 
+# publish_checksum DIR NAME NUMBER: slice NUMBER's sha512 file under its final name, naming the
+# final slice (so that sha512sum -c reads it there), in full before the slice itself gets its name.
+# dar wrote it with the slice (--hash sha512); failing that it is computed here.
+publish_checksum() {
+  local -r dir=$1 name=$2 number=$3
+  local -r partial=${dir}/.${name}.partial.${number}.dar
+  local hash
+  if ((NOOP)); then
+    printf '%s > %s\n' "$(shell_quote printf '%s  %s\n' SHA512 "${name}.${number}.dar")" "$(shell_quote "${partial}.sha512")" >&3
+    commit_step mv -- "${partial}.sha512" "${dir}/${name}.${number}.dar.sha512"
+    return 0
+  fi
+  hash=$(slice_sha512 "${partial}")
+  if [[ -z ${hash} ]]; then
+    log INFO "dar wrote no sha512 for ${partial##*/}: computing it"
+    hash=$(sha512sum <"${partial}") || die "cannot read ${partial} to compute its sha512: ${name} was not published"
+    hash=${hash%% *}
+  fi
+  if ! printf '%s  %s\n' "${hash}" "${name}.${number}.dar" 2>/dev/null >"${partial}.sha512"; then
+    die "cannot write ${partial}.sha512 (is the file system full?): ${name} was not published and the chain did not move"
+  fi
+  commit_step mv -- "${partial}.sha512" "${dir}/${name}.${number}.dar.sha512"
+}
+
 # Highest slice first: NAME.1.dar appears last, so a name that has its .1.dar is whole.
 publish_slices() {
   local -r dir=$1 name=$2
-  local -a slices=("${dir}/.${name}.partial".*.dar) published=()
+  local -a slices=("${dir}/.${name}.partial".[0-9]*.dar) published=()
   local number
   if ((NOOP)); then
     slices=("${dir}/.${name}.partial.1.dar")
@@ -1055,8 +1221,9 @@ publish_slices() {
     die "dar reported success but left no slice of ${name} in ${dir}"
   fi
   for ((number = ${#slices[@]}; number >= 1; number--)); do
+    publish_checksum "${dir}" "${name}" "${number}"
     commit_step mv -- "${dir}/.${name}.partial.${number}.dar" "${dir}/${name}.${number}.dar"
-    published+=("${dir}/${name}.${number}.dar")
+    published+=("${dir}/${name}.${number}.dar" "${dir}/${name}.${number}.dar.sha512")
   done
   commit_step sync -- "${published[@]}"
 }
@@ -1109,6 +1276,8 @@ publish_archive() {
   commit_step sync -- "${ARCHIVE_DIR}"
   log INFO "published ${ARCHIVE_DIR}/${ARCHIVE_NAME}"
   resume_signals
+  # test_archive read it back whole: the first entry of its "verified" record.
+  record_line "${ARCHIVE_DIR}/verified" "${ARCHIVE_NAME} target ok ${RUN_EPOCH}"
 }
 
 # ---- source main: directory /srv/www ----
@@ -1123,7 +1292,7 @@ publish_archive() {
 # [dar] slice_size, directory.ini:13
 backup_main() {
   local -r root=/srv/www set_root=/var/backups/www prefix=www-
-  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change -zxz:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -P cache -P 'tmp uploads')
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -zxz:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -P cache -P 'tmp uploads')
   local -r source_name=main
   say "Source ${source_name}: ${root}"
   if [[ ! -d ${root} ]]; then
@@ -1197,17 +1366,1012 @@ check_sources_backed_up() {
   fi
 }
 
+# ---- backup sets, read as data (restore, list, verify, prune) ----
+# latest_successful, backup_deps and the other bookkeeping files live on the target, which may be
+# shared or remote: every name read from them is checked with own_archive before it is used, so a
+# tampered file can never make the script read, write or delete outside the set. Beside the
+# original's two files, a set may hold "verified" (NAME WHERE RESULT EPOCH per check: where is
+# target or mirror, result ok, damaged or missing) and "pruned" (NAME EPOCH per archive that
+# retention deleted); both are appended to, and a line that does not parse is ignored.
+
+# What read_set and chain_to read (see there), and chain_roots (list).
+SET_ARCHIVES=()
+declare -A SET_PARENT=() CHAIN_ROOT=()
+CHAIN=()
+CHAIN_PROBLEM=
+SOURCE=
+
+# set_months SET_ROOT: the month directories (YYYY-MM) under SET_ROOT, oldest first.
+set_months() {
+  local dir
+  for dir in "$1"/[0-9][0-9][0-9][0-9]-[0-9][0-9]; do
+    if [[ -d ${dir} && ! -L ${dir} ]]; then
+      printf '%s\n' "${dir##*/}"
+    fi
+  done
+}
+
+# read_set DIR PREFIX: SET_ARCHIVES (this prefix's recorded archives, oldest first) and
+# SET_PARENT[NAME] (its parent, empty for a FULL) from DIR/backup_deps. Other prefixes' lines are
+# skipped; a line of this prefix whose parent is not a name of this set, or that is not an INC with
+# an earlier parent or a FULL without one, is ignored with a warning.
+read_set() {
+  local -r dir=$1 prefix=$2
+  local line child parent
+  SET_ARCHIVES=()
+  SET_PARENT=()
+  if [[ ! -f ${dir}/backup_deps ]]; then
+    return 0
+  fi
+  while IFS= read -r line || [[ -n ${line} ]]; do
+    child=${line%%:*}
+    parent=${line#*:}
+    if ! own_archive "${child}" "${prefix}"; then
+      continue
+    fi
+    if [[ ${line} != *:* || -v SET_PARENT[${child}] ]] || ! linked_as_its_kind "${child}" "${parent}" "${prefix}"; then
+      warn "${dir}/backup_deps: ignoring line $(printf '%q' "${line}"): not a FULL without a parent or an INC with an earlier one of this set, or recorded twice"
+      continue
+    fi
+    SET_ARCHIVES+=("${child}")
+    SET_PARENT[${child}]=${parent}
+  done <"${dir}/backup_deps"
+}
+
+# linked_as_its_kind CHILD PARENT PREFIX: a FULL has no parent; an INC has an earlier archive of
+# this prefix. Names sort in the order the runs were made, so no chain can loop.
+linked_as_its_kind() {
+  local -r child=$1 parent=$2 prefix=$3
+  if [[ ${child} == *-FULL ]]; then
+    [[ -z ${parent} ]]
+  else
+    own_archive "${parent}" "${prefix}" && [[ ${parent} < ${child} ]]
+  fi
+}
+
+# chain_to NAME: CHAIN=(FULL INC... NAME), following the parents read_set read back to the FULL;
+# fails with CHAIN_PROBLEM when a link is not recorded.
+chain_to() {
+  local name=$1
+  CHAIN=()
+  CHAIN_PROBLEM=
+  while true; do
+    if [[ ! -v SET_PARENT[${name}] ]]; then
+      CHAIN_PROBLEM="backup_deps does not record ${name}${CHAIN[0]:+, the parent of ${CHAIN[0]}}"
+      return 1
+    fi
+    CHAIN=("${name}" "${CHAIN[@]}")
+    name=${SET_PARENT[${name}]}
+    if [[ -z ${name} ]]; then
+      return 0
+    fi
+  done
+}
+
+# set_latest DIR PREFIX: the archive a restore uses by default: latest_successful when it names a
+# recorded archive of this prefix, else this prefix's last recorded one; nothing for an empty set.
+# Needs read_set first.
+set_latest() {
+  local -r dir=$1 prefix=$2
+  local latest
+  latest=$(read_latest_successful "${dir}")
+  if own_archive "${latest}" "${prefix}" && [[ -v SET_PARENT[${latest}] ]]; then
+    printf '%s\n' "${latest}"
+  elif ((${#SET_ARCHIVES[@]} > 0)); then
+    printf '%s\n' "${SET_ARCHIVES[-1]}"
+  fi
+}
+
+# archive_month NAME PREFIX: the YYYY-MM its name says, the month directory it belongs in.
+archive_month() {
+  local -r stamp=${1#"$2"}
+  printf '%s\n' "${stamp:0:7}"
+}
+
+# archive_epoch NAME PREFIX: the time its name records (local time, to the minute), in seconds.
+archive_epoch() {
+  local -r stamp=${1#"$2"}
+  date -d "${stamp:0:10} ${stamp:11:2}:${stamp:13:2}" +%s
+}
+
+# check_slices DIR NAME: SLICE_PROBLEM says why NAME's slices in DIR are not all there (none, or a
+# gap from .1.dar up), or is empty; SLICE_COUNT and SLICE_BYTES say what is there.
+check_slices() {
+  local -r dir=$1 name=$2
+  local -a slices=("${dir}/${name}".*.dar)
+  local number size
+  SLICE_PROBLEM=
+  SLICE_COUNT=0
+  SLICE_BYTES=0
+  if ((${#slices[@]} == 0)); then
+    SLICE_PROBLEM="it has no slice ${name}.1.dar in ${dir}"
+    return 0
+  fi
+  for ((number = 1; number <= ${#slices[@]}; number++)); do
+    if [[ ! -f ${dir}/${name}.${number}.dar ]]; then
+      SLICE_PROBLEM="its slice ${name}.${number}.dar is missing from ${dir}"
+      return 0
+    fi
+    size=$(stat -c %s -- "${dir}/${name}.${number}.dar")
+    SLICE_BYTES=$((SLICE_BYTES + size))
+  done
+  SLICE_COUNT=${#slices[@]}
+}
+
+# slice_sha512 FILE: the sha512 recorded for slice FILE in FILE.sha512 (dar --hash sha512 writes it
+# beside the slice, as sha512sum does), or nothing. Only the hash is read: the file name in it is
+# the slice's temporary name, and data.
+slice_sha512() {
+  local expected=
+  if [[ -f $1.sha512 ]]; then
+    read -r expected _ <"$1.sha512" || true
+  fi
+  if [[ ${expected} =~ ^[0-9a-f]{128}$ ]]; then
+    printf '%s\n' "${expected}"
+  fi
+}
+
+# check_checksums DIR NAME COUNT: CHECKSUM_PROBLEM names the slices of NAME (1 to COUNT, after
+# check_slices) whose sha512 differs from the one written with them, or is empty. CHECKSUMS_FOUND
+# counts the slices that have one; an older archive has none.
+check_checksums() {
+  local -r dir=$1 name=$2 count=$3
+  local number expected actual
+  local -a damaged=()
+  CHECKSUM_PROBLEM=
+  CHECKSUMS_FOUND=0
+  for ((number = 1; number <= count; number++)); do
+    expected=$(slice_sha512 "${dir}/${name}.${number}.dar")
+    if [[ -z ${expected} ]]; then
+      continue
+    fi
+    CHECKSUMS_FOUND=$((CHECKSUMS_FOUND + 1))
+    actual=$(sha512sum <"${dir}/${name}.${number}.dar") || actual=unreadable
+    if [[ ${actual%% *} != "${expected}" ]]; then
+      damaged+=("${name}.${number}.dar")
+    fi
+  done
+  if ((${#damaged[@]} > 0)); then
+    CHECKSUM_PROBLEM="slice ${damaged[*]} in ${dir} does not match the sha512 written with it"
+  fi
+}
+
+# was_pruned DIR NAME: retention deleted NAME (its line in DIR/pruned); prints when.
+was_pruned() {
+  local -r dir=$1 name=$2
+  local pruned_name epoch rest
+  if [[ ! -f ${dir}/pruned ]]; then
+    return 1
+  fi
+  while read -r pruned_name epoch rest; do
+    if [[ ${pruned_name} == "${name}" && ${epoch} =~ ^[0-9]+$ ]]; then
+      printf '%(%Y-%m-%d %H:%M)T\n' "${epoch}"
+      return 0
+    fi
+  done <"${dir}/pruned"
+  return 1
+}
+
+# last_verification DIR NAME WHERE: "RESULT EPOCH" of the last check of NAME on WHERE recorded in
+# DIR/verified, or nothing.
+last_verification() {
+  local -r dir=$1 name=$2 where=$3
+  local found='' checked_name checked_where result epoch rest
+  if [[ -f ${dir}/verified ]]; then
+    while read -r checked_name checked_where result epoch rest; do
+      if [[ ${checked_name} == "${name}" && ${checked_where} == "${where}" && ${result} =~ ^(ok|damaged|missing)$ && ${epoch} =~ ^[0-9]+$ ]]; then
+        found="${result} ${epoch}"
+      fi
+    done <"${dir}/verified"
+  fi
+  if [[ -n ${found} ]]; then
+    printf '%s\n' "${found}"
+  fi
+}
+
+# record_line FILE LINE: appends one line to a bookkeeping file of the set. A failure is a warning:
+# the archives themselves are unchanged.
+record_line() {
+  local -r file=$1 line=$2
+  if ((NOOP)); then
+    printf '%s >> %s\n' "$(shell_quote printf '%s\n' "${line}")" "$(shell_quote "${file}")" >&3
+    return 0
+  fi
+  if ! printf '%s\n' "${line}" 2>/dev/null >>"${file}"; then
+    warn "could not append to ${file} (is the file system full?)"
+  fi
+}
+
+# human_bytes N: N bytes as a person reads them (1.5 GiB).
+human_bytes() {
+  local -r bytes=$1
+  local -ra units=(B KiB MiB GiB TiB PiB)
+  local unit=0 scaled=$((bytes * 10))
+  while ((scaled >= 10240 && unit < ${#units[@]} - 1)); do
+    scaled=$((scaled / 1024))
+    unit=$((unit + 1))
+  done
+  if ((unit == 0)); then
+    printf '%d B' "${bytes}"
+  else
+    printf '%d.%d %s' $((scaled / 10)) $((scaled % 10)) "${units[unit]}"
+  fi
+}
+
+# choose_source NAME: checks that NAME is one of this profile's sources; with no NAME and one source,
+# that one. Sets SOURCE.
+choose_source() {
+  local -r name=$1
+  if [[ -z ${name} ]]; then
+    if ((${#SOURCE_NAMES[@]} > 1)); then
+      usage_error "this profile has several sources (${SOURCE_NAMES[*]}): say which one with --volume NAME"
+    fi
+    SOURCE=${SOURCE_NAMES[0]}
+  elif [[ -v SOURCE_PREFIX[${name}] ]]; then
+    SOURCE=${name}
+  else
+    usage_error "no source '${name}' in profile ${PROFILE_NAME}; its sources: ${SOURCE_NAMES[*]}"
+  fi
+}
+
+# ---- restore: backup.sh restore --to DIR [--at TIME | --archive NAME] [--volume NAME] [PATH...] ----
+# Finds the chain that ends at the chosen archive, checks every link before anything is written
+# (every slice there, its sha512, a catalogue dar can read), then applies the FULL and every INC
+# in order with dar -x: what each INC recorded as deleted is removed, and modes, owners, times,
+# links, ACLs and extended attributes come out as they were. Nothing is written outside DIR.
+RESTORE_TO=
+RESTORE_AT=
+RESTORE_ARCHIVE=
+RESTORE_FROM_MIRROR=0
+RESTORE_FORCE=0
+RESTORE_ONTO_LIVE=0
+RESTORE_PATHS=()
+# Where the chain is read from: the target's set root, the mirror's, or a staging copy.
+RESTORE_SET_ROOT=
+RESTORE_MONTH=
+RESTORE_NAME=
+
+restore_option() {
+  case $1 in
+    --to | --at | --archive)
+      (($# > 1)) || usage_error "$1 needs a value"
+      case $1 in
+        --to) RESTORE_TO=$2 ;;
+        --at) RESTORE_AT=$2 ;;
+        --archive) RESTORE_ARCHIVE=$2 ;;
+      esac
+      OPTION_WORDS=2
+      ;;
+    --from-mirror) RESTORE_FROM_MIRROR=1 ;;
+    --force) RESTORE_FORCE=1 ;;
+    --onto-live-system) RESTORE_ONTO_LIVE=1 ;;
+    --)
+      RESTORE_PATHS+=("${@:2}")
+      OPTION_WORDS=$#
+      ;;
+    -*) OPTION_WORDS=0 ;;
+    *) RESTORE_PATHS+=("$1") ;;
+  esac
+}
+
+# live_mount_points: the directories where the sources are live on this host (a directory
+# source's root; every mount point of an origin LV), one per line.
+live_mount_points() {
+  local name live
+  for name in "${SOURCE_NAMES[@]}"; do
+    live=${SOURCE_LIVE_ROOT[${name}]}
+    if [[ ${live} == /dev/* ]]; then
+      if command -v findmnt >/dev/null; then
+        findmnt -n -l -o TARGET -S "${live}" 2>/dev/null || true
+      fi
+    else
+      printf '%s\n' "${live}"
+    fi
+  done
+}
+
+# check_restore_destination: DIR is a directory (or can be one), not /, and empty (a new file
+# system's lost+found aside) unless --force; a non-empty DIR where a source of this profile is
+# mounted live needs --onto-live-system too. An empty one is not live data: a new LV made for the
+# restore, with the origin's name, mounted there.
+check_restore_destination() {
+  local resolved live
+  local -a entries=()
+  resolved=$(realpath -m -- "${RESTORE_TO}")
+  if [[ ${resolved} == / ]] && ((!RESTORE_ONTO_LIVE)); then
+    usage_error "refusing to restore into /: that overwrites the running system with the archive's files; add --onto-live-system if that is what you want"
+  fi
+  if [[ -e ${resolved} && ! -d ${resolved} ]]; then
+    usage_error "--to ${RESTORE_TO} is not a directory"
+  fi
+  if [[ -d ${resolved} ]]; then
+    shopt -s dotglob
+    entries=("${resolved}"/*)
+    shopt -u dotglob
+    if ((${#entries[@]} == 1)) && [[ ${entries[0]} == "${resolved}/lost+found" ]]; then
+      entries=()
+    fi
+  fi
+  if ((${#entries[@]} > 0 && !RESTORE_ONTO_LIVE)); then
+    while IFS= read -r live; do
+      if [[ -n ${live} && ${resolved} == "$(realpath -m -- "${live}")" ]]; then
+        usage_error "refusing to restore into ${resolved}: a source of this profile is live there, and its files would be overwritten; restore elsewhere and copy back, or add --onto-live-system if that is what you want"
+      fi
+    done < <(live_mount_points)
+  fi
+  if ((${#entries[@]} > 0 && !RESTORE_FORCE)); then
+    usage_error "${resolved} is not empty (it holds ${entries[0]##*/} and $((${#entries[@]} - 1)) more): restore into an empty directory, or add --force to restore over what is there"
+  fi
+  RESTORE_TO=${resolved}
+}
+
+# dar_path_of PATH: PATH as dar -g takes it, relative to the source's root: an absolute path is
+# read as the live system shows it (below the directory, or below the origin's mount point); "..",
+# which could name something outside the archive's tree, is refused.
+dar_path_of() {
+  local path=$1 live mount
+  local -a parts=() kept=()
+  local part
+  live=${SOURCE_LIVE_ROOT[${SOURCE}]}
+  if [[ ${path} == /* ]]; then
+    mount=${live}
+    if [[ ${live} == /dev/* ]]; then
+      mount=$(findmnt -n -l -o TARGET -S "${live}" 2>/dev/null | head -n 1) || mount=
+      mount=${mount:-/}
+    fi
+    mount=${mount%/}
+    if [[ ${path} != "${mount}"/* && ${path} != "${mount}" ]]; then
+      usage_error "${path} is not inside source ${SOURCE} (${mount:-/}); give the path as the live system shows it, or relative to the source's root"
+    fi
+    path=${path#"${mount}"}
+  fi
+  IFS=/ read -r -a parts <<<"${path}"
+  for part in "${parts[@]}"; do
+    case ${part} in
+      '' | .) ;;
+      ..) usage_error "${1}: '..' is not allowed in a path to restore" ;;
+      *) kept+=("${part}") ;;
+    esac
+  done
+  local IFS=/
+  printf '%s\n' "${kept[*]}"
+}
+
+# restore_set_root: where the chain is read from: the target, or with --from-mirror the mirror's
+# copy (one on another host is fetched into a staging directory inside DIR, removed at the end).
+restore_set_root() {
+  RESTORE_SET_ROOT=${SOURCE_SET_ROOT[${SOURCE}]}
+  if ((!RESTORE_FROM_MIRROR)); then
+    return 0
+  fi
+  usage_error "--from-mirror: this profile has no mirror ([rsync] enabled = false)"
+}
+
+# choose_restore_archive: RESTORE_MONTH and RESTORE_NAME: --archive NAME, the last archive made at or
+# before --at TIME, or the newest set's last good archive; read_set has read its month.
+choose_restore_archive() {
+  local -r prefix=${SOURCE_PREFIX[${SOURCE}]}
+  local month at name index i
+  local -a months=()
+  mapfile -t months < <(set_months "${RESTORE_SET_ROOT}")
+  if [[ -n ${RESTORE_ARCHIVE} ]]; then
+    RESTORE_MONTH=$(archive_month "${RESTORE_ARCHIVE}" "${prefix}")
+    RESTORE_NAME=${RESTORE_ARCHIVE}
+    read_set "${RESTORE_SET_ROOT}/${RESTORE_MONTH}" "${prefix}"
+    return 0
+  fi
+  if [[ -n ${RESTORE_AT} ]]; then
+    at=$(date -d "${RESTORE_AT}" +%s)
+  fi
+  for ((index = ${#months[@]} - 1; index >= 0; index--)); do
+    month=${months[index]}
+    read_set "${RESTORE_SET_ROOT}/${month}" "${prefix}"
+    if [[ -z ${RESTORE_AT} ]]; then
+      name=$(set_latest "${RESTORE_SET_ROOT}/${month}" "${prefix}")
+    else
+      name=
+      for ((i = ${#SET_ARCHIVES[@]} - 1; i >= 0; i--)); do
+        if (($(archive_epoch "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
+          name=${SET_ARCHIVES[i]}
+          break
+        fi
+      done
+    fi
+    if [[ -n ${name} ]]; then
+      RESTORE_MONTH=${month}
+      RESTORE_NAME=${name}
+      return 0
+    fi
+  done
+  if [[ -n ${RESTORE_AT} ]]; then
+    die "source ${SOURCE} has no archive made at or before $(printf '%(%Y-%m-%d %H:%M)T' "${at}") in ${RESTORE_SET_ROOT}"
+  fi
+  die "source ${SOURCE} has no recorded archive in ${RESTORE_SET_ROOT}"
+}
+
+# mirror_copy_state MONTH NAME: whether the mirror holds NAME's first slice, in words.
+mirror_copy_state() {
+  # No mirror: nothing to add.
+  return 0
+}
+
+# check_chain_links DIR: every link of CHAIN is whole (slices without a gap, each matching its
+# sha512) and dar can read its catalogue; dies naming the first that is not.
+check_chain_links() {
+  local -r dir=$1
+  local name problem pruned status
+  for name in "${CHAIN[@]}"; do
+    check_slices "${dir}" "${name}"
+    problem=${SLICE_PROBLEM}
+    if [[ -n ${problem} ]] && pruned=$(was_pruned "${dir}" "${name}"); then
+      problem="retention deleted it on ${pruned}"
+    fi
+    if [[ -z ${problem} ]]; then
+      check_checksums "${dir}" "${name}" "${SLICE_COUNT}"
+      problem=${CHECKSUM_PROBLEM}
+    fi
+    if [[ -n ${problem} ]]; then
+      die "cannot restore ${RESTORE_NAME}: the chain needs ${name}, and ${problem}$(mirror_copy_state "${RESTORE_MONTH}" "${name}"); nothing was written"
+    fi
+    status=0
+    query dar -l "${dir}/${name}" -N -Q -g backup-gen-lists-nothing >/dev/null 2>&1 || status=$?
+    if ((status != 0)); then
+      die "cannot restore ${RESTORE_NAME}: the chain needs ${name}, and dar cannot read its catalogue (dar -l exit ${status}: $(dar_exit_meaning "${status}"))$(mirror_copy_state "${RESTORE_MONTH}" "${name}"); nothing was written"
+    fi
+  done
+}
+
+restore_command() {
+  local name dir number=0 path
+  local -a selection=() ownership=()
+  [[ -n ${RESTORE_TO} ]] || usage_error "restore needs --to DIR, the directory to restore into"
+  if [[ -n ${RESTORE_AT} && -n ${RESTORE_ARCHIVE} ]]; then
+    usage_error "--at and --archive both choose the archive: give one of them"
+  fi
+  choose_source "${VOLUME}"
+  if [[ -n ${RESTORE_ARCHIVE} ]] && ! own_archive "${RESTORE_ARCHIVE}" "${SOURCE_PREFIX[${SOURCE}]}"; then
+    usage_error "--archive ${RESTORE_ARCHIVE} is not an archive name of source ${SOURCE} (${SOURCE_PREFIX[${SOURCE}]}YYYY-MM-DDTHHMM-FULL or -INC)"
+  fi
+  if [[ -n ${RESTORE_AT} ]] && ! date -d "${RESTORE_AT}" +%s >/dev/null 2>&1; then
+    usage_error "--at '${RESTORE_AT}' is not a time date(1) understands (e.g. '2026-11-03 12:00', yesterday)"
+  fi
+  for path in "${RESTORE_PATHS[@]}"; do
+    path=$(dar_path_of "${path}")
+    if [[ -z ${path} ]]; then
+      selection=()
+      break
+    fi
+    selection+=(-g "${path}")
+  done
+  check_restore_destination
+  install_traps
+  restore_set_root
+  choose_restore_archive
+  dir=${RESTORE_SET_ROOT}/${RESTORE_MONTH}
+  chain_to "${RESTORE_NAME}" || die "cannot restore ${RESTORE_NAME}: ${CHAIN_PROBLEM} in ${dir}/backup_deps; nothing was written"
+  say "Restoring source ${SOURCE} as of ${RESTORE_NAME}: ${#CHAIN[@]} archive(s), ${CHAIN[0]} first, into ${RESTORE_TO}"
+  check_chain_links "${dir}"
+  if ((EUID != 0)); then
+    log INFO "not root: owners are not restored (dar -O); every file belongs to $(id -un)"
+    ownership=(-O)
+  fi
+  run mkdir -p -- "${RESTORE_TO}"
+  for name in "${CHAIN[@]}"; do
+    number=$((number + 1))
+    say "Restoring ${name} (${number} of ${#CHAIN[@]})"
+    run_child dar -x "${dir}/${name}" -R "${RESTORE_TO}" -N -Q -w "${ownership[@]}" "${selection[@]}"
+    case ${CHILD_STATUS} in
+      0) ;;
+      5) warn "dar could not restore some files of ${name} (exit 5; see above)" ;;
+      *) die "dar -x ${name} failed (exit ${CHILD_STATUS}: $(dar_exit_meaning "${CHILD_STATUS}")); ${RESTORE_TO} holds a partial restore: $((number - 1)) of ${#CHAIN[@]} archives applied" ;;
+    esac
+  done
+  log INFO "restored ${SOURCE} as of ${RESTORE_NAME} into ${RESTORE_TO}"
+}
+
+# ---- list: backup.sh list [--json] [--volume NAME] ----
+# Per source, its sets (months), their chains and archives: kind, time, size, parent, whether the
+# slices are there, and the last verification. --json prints the same as one JSON document, whose
+# shape the README documents ("format": 1; fields are only ever added).
+LIST_JSON=0
+
+list_option() {
+  case $1 in
+    --json) LIST_JSON=1 ;;
+    *) OPTION_WORDS=0 ;;
+  esac
+}
+
+# json_string TEXT: TEXT as a JSON string.
+json_string() {
+  local text=$1 escaped='' char code index
+  for ((index = 0; index < ${#text}; index++)); do
+    char=${text:index:1}
+    case ${char} in
+      '"') escaped+='\"' ;;
+      "\\") escaped+="\\\\" ;;
+      *)
+        printf -v code '%d' "'${char}"
+        if ((code >= 0 && code < 32)); then
+          printf -v char '\\u%04x' "${code}"
+        fi
+        escaped+=${char}
+        ;;
+    esac
+  done
+  printf '"%s"' "${escaped}"
+}
+
+# json_or_null TEXT: a JSON string, or null for nothing.
+json_or_null() {
+  if [[ -z $1 ]]; then
+    printf 'null'
+  else
+    json_string "$1"
+  fi
+}
+
+# describe_archive DIR NAME PREFIX: what list says of an archive: LISTED_STATE (present, missing, pruned),
+# LISTED_TIME, _SLICES, _BYTES, _SUMS, and the last verification (VERIFIED_RESULT, _TIME, _WHERE).
+describe_archive() {
+  local -r dir=$1 name=$2 prefix=$3
+  local where found result epoch
+  local -r stamp=${name#"${prefix}"}
+  LISTED_TIME="${stamp:0:10} ${stamp:11:2}:${stamp:13:2}"
+  LISTED_SLICES=0
+  LISTED_BYTES=0
+  LISTED_SUMS=0
+  check_slices "${dir}" "${name}"
+  if [[ -z ${SLICE_PROBLEM} ]]; then
+    LISTED_STATE=present
+    LISTED_SLICES=${SLICE_COUNT}
+    LISTED_BYTES=${SLICE_BYTES}
+    local -a sums=("${dir}/${name}".*.dar.sha512)
+    LISTED_SUMS=${#sums[@]}
+  elif was_pruned "${dir}" "${name}" >/dev/null; then
+    LISTED_STATE=pruned
+  else
+    LISTED_STATE=missing
+  fi
+  VERIFIED_RESULT=
+  VERIFIED_TIME=
+  VERIFIED_WHERE=
+  for where in target mirror; do
+    found=$(last_verification "${dir}" "${name}" "${where}")
+    if [[ -n ${found} ]]; then
+      read -r result epoch <<<"${found}"
+      if [[ -z ${VERIFIED_TIME} ]] || ((epoch >= VERIFIED_EPOCH)); then
+        VERIFIED_RESULT=${result}
+        VERIFIED_EPOCH=${epoch}
+        printf -v VERIFIED_TIME '%(%Y-%m-%d %H:%M)T' "${epoch}"
+        VERIFIED_WHERE=${where}
+      fi
+    fi
+  done
+}
+
+# chain_roots: for each archive of SET_ARCHIVES, the FULL its chain starts with (CHAIN_ROOT[NAME];
+# empty when a link is not recorded), and the roots in order (ROOTS).
+chain_roots() {
+  local name root
+  local -A seen=()
+  CHAIN_ROOT=()
+  ROOTS=()
+  for name in "${SET_ARCHIVES[@]}"; do
+    root=
+    if chain_to "${name}"; then
+      root=${CHAIN[0]}
+    fi
+    CHAIN_ROOT[${name}]=${root}
+    if [[ -z ${seen[${root:-none}]:-} ]]; then
+      seen[${root:-none}]=1
+      ROOTS+=("${root}")
+    fi
+  done
+}
+
+list_text_source() {
+  local -r name=$1 set_root=$2 prefix=$3
+  local month dir root archive latest details
+  say "source ${name}: ${set_root} (archives ${prefix}...)"
+  while IFS= read -r month; do
+    dir=${set_root}/${month}
+    read_set "${dir}" "${prefix}"
+    ((${#SET_ARCHIVES[@]} > 0)) || continue
+    latest=$(set_latest "${dir}" "${prefix}")
+    printf '  %s  latest good: %s\n' "${month}" "${latest:-none}"
+    chain_roots
+    for root in "${ROOTS[@]}"; do
+      printf '    chain %s\n' "${root:-(links not recorded)}"
+      for archive in "${SET_ARCHIVES[@]}"; do
+        [[ ${CHAIN_ROOT[${archive}]} == "${root}" ]] || continue
+        describe_archive "${dir}" "${archive}" "${prefix}"
+        case ${LISTED_STATE} in
+          present) details="$(human_bytes "${LISTED_BYTES}"), ${LISTED_SLICES} slice(s), $( ((LISTED_SUMS > 0)) && printf 'sha512' || printf 'no checksums')" ;;
+          pruned) details="pruned $(was_pruned "${dir}" "${archive}")" ;;
+          *) details='MISSING' ;;
+        esac
+        if [[ -n ${VERIFIED_RESULT} ]]; then
+          details+=", verified ${VERIFIED_RESULT} ${VERIFIED_TIME} (${VERIFIED_WHERE})"
+        fi
+        printf '      %-4s  %s  %s  %s\n' "${archive##*-}" "${LISTED_TIME}" "${archive}" "${details}"
+      done
+    done
+  done < <(set_months "${set_root}")
+}
+
+list_json_source() {
+  local -r name=$1 set_root=$2 prefix=$3
+  local month dir root archive latest first_set=1 first_chain first_archive parent verified
+  printf '{"name":%s,"set_root":%s,"prefix":%s,"sets":[' "$(json_string "${name}")" "$(json_string "${set_root}")" "$(json_string "${prefix}")"
+  while IFS= read -r month; do
+    dir=${set_root}/${month}
+    read_set "${dir}" "${prefix}"
+    ((${#SET_ARCHIVES[@]} > 0)) || continue
+    latest=$(set_latest "${dir}" "${prefix}")
+    ((first_set)) || printf ','
+    first_set=0
+    printf '{"month":"%s","latest_successful":%s,"chains":[' "${month}" "$(json_or_null "${latest}")"
+    chain_roots
+    first_chain=1
+    for root in "${ROOTS[@]}"; do
+      ((first_chain)) || printf ','
+      first_chain=0
+      printf '{"full":%s,"archives":[' "$(json_or_null "${root}")"
+      first_archive=1
+      for archive in "${SET_ARCHIVES[@]}"; do
+        [[ ${CHAIN_ROOT[${archive}]} == "${root}" ]] || continue
+        describe_archive "${dir}" "${archive}" "${prefix}"
+        parent=${SET_PARENT[${archive}]}
+        verified=null
+        if [[ -n ${VERIFIED_RESULT} ]]; then
+          verified=$(printf '{"result":"%s","time":"%s","where":"%s"}' "${VERIFIED_RESULT}" "${VERIFIED_TIME/ /T}" "${VERIFIED_WHERE}")
+        fi
+        ((first_archive)) || printf ','
+        first_archive=0
+        printf '{"name":"%s","kind":"%s","time":"%s","parent":%s,"state":"%s","size_bytes":%d,"slices":%d,"checksums":%d,"verified":%s}' \
+          "${archive}" "${archive##*-}" "${LISTED_TIME/ /T}" "$(json_or_null "${parent}")" "${LISTED_STATE}" "${LISTED_BYTES}" "${LISTED_SLICES}" "${LISTED_SUMS}" "${verified}"
+      done
+      printf ']}'
+    done
+    printf ']}'
+  done < <(set_months "${set_root}")
+  printf ']}'
+}
+
+list_command() {
+  local name first=1
+  local -a names=("${SOURCE_NAMES[@]}")
+  if [[ -n ${VOLUME} ]]; then
+    choose_source "${VOLUME}"
+    names=("${SOURCE}")
+  fi
+  # A warning (a backup_deps line ignored) makes the exit code 2.
+  install_traps
+  if ((LIST_JSON)); then
+    printf '{"format":1,"profile":%s,"generator":%s,"sources":[' "$(json_string "${PROFILE_NAME}")" "$(json_string "backup-gen ${GENERATOR_VERSION}")"
+  fi
+  for name in "${names[@]}"; do
+    if ((LIST_JSON)); then
+      ((first)) || printf ','
+      first=0
+      list_json_source "${name}" "${SOURCE_SET_ROOT[${name}]}" "${SOURCE_PREFIX[${name}]}"
+    else
+      list_text_source "${name}" "${SOURCE_SET_ROOT[${name}]}" "${SOURCE_PREFIX[${name}]}"
+    fi
+  done
+  if ((LIST_JSON)); then
+    printf ']}\n'
+  fi
+}
+
+# ---- verify: backup.sh verify [--all | --set YYYY-MM] [--mirror] [--volume NAME] ----
+# Re-checks archives long after they were written, for a monthly cron: every slice there without a
+# gap, each one's sha512 against the one dar wrote with it, and dar -t. By default the newest set of
+# each source; --all every set; --mirror the mirror's copies instead (on another host, the sha512s
+# are computed there, over ssh). Each result is appended to the set's "verified" file, which list
+# shows. Exit 1 when an archive is damaged or missing, naming the slice.
+VERIFY_ALL=0
+VERIFY_SET=
+VERIFY_MIRROR=0
+# 0 for the check after each copy: the sha512s prove the copy; dar -t already read the original.
+VERIFY_WITH_DAR_TEST=1
+
+verify_option() {
+  case $1 in
+    --all) VERIFY_ALL=1 ;;
+    --mirror) VERIFY_MIRROR=1 ;;
+    --set)
+      (($# > 1)) || usage_error "--set needs a month, YYYY-MM"
+      [[ $2 =~ ^[0-9]{4}-[0-9]{2}$ ]] || usage_error "--set $2 is not a month (YYYY-MM)"
+      VERIFY_SET=$2
+      OPTION_WORDS=2
+      ;;
+    *) OPTION_WORDS=0 ;;
+  esac
+}
+
+# check_archive DIR NAME: ARCHIVE_PROBLEM says what is wrong with archive NAME in DIR ("missing: ..."
+# for slices that are not there, "damaged: ..." for a slice whose sha512 differs or a failed dar -t),
+# or is empty.
+check_archive() {
+  local -r dir=$1 name=$2
+  local status=0
+  ARCHIVE_PROBLEM=
+  check_slices "${dir}" "${name}"
+  if [[ -n ${SLICE_PROBLEM} ]]; then
+    ARCHIVE_PROBLEM="missing: ${SLICE_PROBLEM}"
+    return 0
+  fi
+  check_checksums "${dir}" "${name}" "${SLICE_COUNT}"
+  if [[ -n ${CHECKSUM_PROBLEM} ]]; then
+    ARCHIVE_PROBLEM="damaged: ${CHECKSUM_PROBLEM}"
+    return 0
+  fi
+  VERIFIED_HOW="every slice there, ${CHECKSUMS_FOUND} of ${SLICE_COUNT} sha512 as written"
+  if ((VERIFY_WITH_DAR_TEST)); then
+    query dar -t "${dir}/${name}" -N -Q >/dev/null 2>&1 || status=$?
+    if ((status != 0)); then
+      ARCHIVE_PROBLEM="damaged: dar -t failed on it (exit ${status}: $(dar_exit_meaning "${status}"))"
+    fi
+    VERIFIED_HOW+=", dar -t"
+  fi
+}
+
+# verify_one MONTH NAME WHERE: checks one archive on the target or the mirror, says the result and
+# records it. Returns 1 when it is damaged or missing.
+verify_one() {
+  local -r month=$1 name=$2 where=$3
+  local -r record_dir=${SOURCE_SET_ROOT[${SOURCE}]}/${month}
+  local result=ok
+  check_archive "${record_dir}" "${name}"
+  if [[ -n ${ARCHIVE_PROBLEM} ]]; then
+    result=${ARCHIVE_PROBLEM%%:*}
+    log ERROR "${where}: ${name} is ${ARCHIVE_PROBLEM}"
+  else
+    log INFO "${where}: ${name} is whole (${VERIFIED_HOW})"
+  fi
+  if [[ -d ${record_dir} ]]; then
+    record_line "${record_dir}/verified" "${name} ${where} ${result} $(date +%s)"
+  fi
+  [[ ${result} == ok ]]
+}
+
+# verify_months SET_ROOT: the months verify looks at: --set's, every one (--all), or the newest.
+verify_months() {
+  local -a months=()
+  mapfile -t months < <(set_months "$1")
+  if [[ -n ${VERIFY_SET} ]]; then
+    printf '%s\n' "${VERIFY_SET}"
+  elif ((VERIFY_ALL)); then
+    printf '%s\n' "${months[@]}"
+  elif ((${#months[@]} > 0)); then
+    printf '%s\n' "${months[-1]}"
+  fi
+}
+
+verify_command() {
+  local name month archive where=target checked=0 failed=0
+  local -a names=("${SOURCE_NAMES[@]}")
+  if ((VERIFY_ALL)) && [[ -n ${VERIFY_SET} ]]; then
+    usage_error "--all and --set both choose the sets: give one of them"
+  fi
+  if ((VERIFY_MIRROR)); then
+    usage_error "--mirror: this profile has no mirror ([rsync] enabled = false)"
+  fi
+  if [[ -n ${VOLUME} ]]; then
+    choose_source "${VOLUME}"
+    names=("${SOURCE}")
+  fi
+  take_lock
+  install_traps
+  for name in "${names[@]}"; do
+    SOURCE=${name}
+    while IFS= read -r month; do
+      read_set "${SOURCE_SET_ROOT[${name}]}/${month}" "${SOURCE_PREFIX[${name}]}"
+      for archive in "${SET_ARCHIVES[@]}"; do
+        if was_pruned "${SOURCE_SET_ROOT[${name}]}/${month}" "${archive}" >/dev/null; then
+          continue
+        fi
+        checked=$((checked + 1))
+        verify_one "${month}" "${archive}" "${where}" || failed=$((failed + 1))
+      done
+    done < <(verify_months "${SOURCE_SET_ROOT[${name}]}")
+  done
+  if ((failed > 0)); then
+    die "${failed} of ${checked} archive(s) on the ${where} are damaged or missing (see above)"
+  fi
+  say "verified ${checked} archive(s) on the ${where}: all whole"
+}
+
+# ---- prune: backup.sh prune [--mirror] [--volume NAME] [--noop] ----
+# Deletes whole chains only (a FULL and every INC made on it), per source: a chain is kept when its
+# month is one of the newest keep_months sets, when it holds an archive younger than keep_days, or
+# when it is the newest complete chain (the one a restore picks by default); a chain whose links
+# backup_deps does not record is never deleted, since what needs it is unknown. Each deleted archive
+# is recorded in its month's "pruned" file first, then its slices and sha512 files go; backup_deps is
+# left as it is, a history. --mirror prunes a mirror on this host by its own keep rules; --noop lists
+# what would go and why.
+PRUNE_MIRROR=0
+
+prune_option() {
+  case $1 in
+    --mirror) PRUNE_MIRROR=1 ;;
+    *) OPTION_WORDS=0 ;;
+  esac
+}
+
+# has_archive_present DIR: one of SET_ARCHIVES (read_set) still has its first slice in DIR.
+has_archive_present() {
+  local name
+  for name in "${SET_ARCHIVES[@]}"; do
+    if [[ -f $1/${name}.1.dar ]]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# delete_chain DIR WHY NAME...: records each archive in DIR/pruned, then removes its slices and their
+# sha512 files.
+delete_chain() {
+  local -r dir=$1 why=$2
+  shift 2
+  local name file bytes=0
+  local -a files=()
+  for name in "$@"; do
+    for file in "${dir}/${name}".*.dar "${dir}/${name}".*.dar.sha512; do
+      if [[ -f ${file} ]]; then
+        files+=("${file}")
+        bytes=$((bytes + $(stat -c %s -- "${file}")))
+      fi
+    done
+  done
+  say "pruning the chain of ${1} in ${dir}: $# archive(s), $(human_bytes "${bytes}"): ${why}"
+  for name in "$@"; do
+    record_line "${dir}/pruned" "${name} ${RUN_EPOCH}"
+  done
+  if ((${#files[@]} > 0)); then
+    run rm -f -- "${files[@]}"
+  fi
+  PRUNED_CHAINS=$((PRUNED_CHAINS + 1))
+}
+
+# tidy_month DIR PREFIX: a month directory this prefix no longer has archives in, and that holds
+# nothing of another profile's, is removed with its bookkeeping.
+tidy_month() {
+  local -r dir=$1 prefix=$2
+  local line file
+  if [[ -f ${dir}/backup_deps ]]; then
+    while IFS= read -r line || [[ -n ${line} ]]; do
+      if ! own_archive "${line%%:*}" "${prefix}"; then
+        return 0
+      fi
+    done <"${dir}/backup_deps"
+  fi
+  for file in "${dir}"/* "${dir}"/.[!.]*; do
+    case ${file##*/} in
+      backup_deps | latest_successful | verified | pruned) ;;
+      *) return 0 ;;
+    esac
+  done
+  say "removing ${dir}: every archive of it was pruned"
+  run rm -f -- "${dir}/backup_deps" "${dir}/latest_successful" "${dir}/verified" "${dir}/pruned"
+  run rmdir -- "${dir}"
+}
+
+# prune_set_root SET_ROOT PREFIX KEEP_MONTHS KEEP_DAYS: applies the keep rules to one source's sets.
+prune_set_root() {
+  local -r set_root=$1 prefix=$2 keep_months=$3 keep_days=$4
+  local month dir root archive latest newest_chain='' newest=0 epoch why index
+  local -a months=() present=() members=()
+  local -A kept_month=()
+  mapfile -t months < <(set_months "${set_root}")
+  for month in "${months[@]}"; do
+    read_set "${set_root}/${month}" "${prefix}"
+    if has_archive_present "${set_root}/${month}"; then
+      present+=("${month}")
+    fi
+  done
+  # The newest complete chain: the newest month's last good archive, followed back to its FULL.
+  for ((index = ${#present[@]} - 1; index >= 0 && ${#newest_chain} == 0; index--)); do
+    read_set "${set_root}/${present[index]}" "${prefix}"
+    latest=$(set_latest "${set_root}/${present[index]}" "${prefix}")
+    if [[ -n ${latest} ]] && chain_to "${latest}"; then
+      newest_chain=${present[index]}/${CHAIN[0]}
+    fi
+  done
+  for ((index = ${#present[@]} - keep_months; index < ${#present[@]}; index++)); do
+    if ((keep_months > 0 && index >= 0)); then
+      kept_month[${present[index]}]=1
+    fi
+  done
+  for month in "${present[@]}"; do
+    dir=${set_root}/${month}
+    read_set "${dir}" "${prefix}"
+    chain_roots
+    for root in "${ROOTS[@]}"; do
+      [[ -n ${root} ]] || continue
+      members=()
+      newest=0
+      for archive in "${SET_ARCHIVES[@]}"; do
+        if [[ ${CHAIN_ROOT[${archive}]} == "${root}" && -f ${dir}/${archive}.1.dar ]]; then
+          members+=("${archive}")
+          epoch=$(archive_epoch "${archive}" "${prefix}")
+          ((epoch > newest)) && newest=${epoch}
+        fi
+      done
+      if ((${#members[@]} == 0)) || [[ ${month}/${root} == "${newest_chain}" || -n ${kept_month[${month}]:-} ]]; then
+        continue
+      fi
+      if ((keep_days > 0 && newest > RUN_EPOCH - keep_days * 86400)); then
+        continue
+      fi
+      why="not the newest chain"
+      ((keep_months > 0)) && why+=", ${month} is not one of the newest ${keep_months} month(s)"
+      ((keep_days > 0)) && why+=", its newest archive is $(((RUN_EPOCH - newest) / 86400)) day(s) old (keep_days = ${keep_days})"
+      delete_chain "${dir}" "${why}" "${members[@]}"
+    done
+    read_set "${dir}" "${prefix}"
+    if ((!NOOP)) && ! has_archive_present "${dir}"; then
+      tidy_month "${dir}" "${prefix}"
+    fi
+  done
+}
+
+# prune_sets WHERE: prunes every source (or --volume's) on the target or, with WHERE = mirror, on
+# the mirror by its own rules.
+prune_sets() {
+  local -r where=$1
+  local name keep_months=${KEEP_MONTHS} keep_days=${KEEP_DAYS}
+  local -a names=("${SOURCE_NAMES[@]}")
+  PRUNED_CHAINS=0
+  if [[ ${where} == mirror ]]; then
+    keep_months=${MIRROR_KEEP_MONTHS}
+    keep_days=${MIRROR_KEEP_DAYS}
+  fi
+  if [[ -n ${VOLUME} ]]; then
+    choose_source "${VOLUME}"
+    names=("${SOURCE}")
+  fi
+  for name in "${names[@]}"; do
+    SOURCE=${name}
+    prune_set_root "${SOURCE_SET_ROOT[${name}]}" "${SOURCE_PREFIX[${name}]}" "${keep_months}" "${keep_days}"
+  done
+  log INFO "prune on the ${where}: ${PRUNED_CHAINS} chain(s) $( ((NOOP)) && printf 'would go' || printf 'deleted')"
+}
+
+prune_command() {
+  local where=target
+  if ((PRUNE_MIRROR)); then
+    usage_error "prune --mirror: pruning the mirror is off; set [retention] mirror_keep_months or mirror_keep_days (for a mirror on this host) to turn it on"
+  elif ((KEEP_MONTHS == 0 && KEEP_DAYS == 0)); then
+    usage_error "prune: the profile keeps everything: set [retention] keep_months or keep_days to say what is kept"
+  fi
+  take_lock
+  install_traps
+  set_run_time
+  prune_sets "${where}"
+}
+
 # ---- main ----
-main() {
-  exec 3>&1
-  parse_args "$@"
-  check_environment
+backup_command() {
   take_lock
   install_traps
   set_run_time
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
   run_source main backup_main
   check_sources_backed_up
+  if ((PRUNE_AFTER_BACKUP)); then
+    prune_sets target
+  fi
+}
+
+main() {
+  exec 3>&1
+  parse_args "$@"
+  check_environment
+  "${COMMAND}_command"
 }
 
 main "$@"

@@ -53,6 +53,11 @@ function viewModel(plan: Plan, noopVariant: boolean) {
     quotedScriptName: quote(scriptName),
     needsLvm: plan.sources.some((s) => s.kind === 'lvm'),
     needsRootFlag: plan.needsRoot ? 1 : 0,
+    sourceNames: plan.sources.map((s) => s.name),
+    pruneAfterBackupFlag: plan.retention.pruneAfterBackup ? 1 : 0,
+    mirrorRemote: plan.mirror?.remote !== undefined,
+    mirrorPrunable: plan.retention.mirrorKeepMonths > 0 || plan.retention.mirrorKeepDays > 0,
+    compareWithSourceFlag: plan.compareWithSource ? 1 : 0,
     fullEvery: 'count' in policy ? `${policy.count} ${policy.every}` : policy.every,
     fullEveryCount: 'count' in policy ? policy.count : 0,
     fullEveryMonth: policy.every === 'month',
@@ -67,10 +72,24 @@ function viewModel(plan: Plan, noopVariant: boolean) {
       logFile: provenance('backup log_file', '[backup] log_file: none'),
       lockFile: provenance('backup lock_file', '[backup] lock_file'),
       lockWait: provenance('backup lock_wait', '[backup] lock_wait = 0'),
+      targetReserve: provenance('backup target_reserve', '[backup] target_reserve: none'),
+      keepMonths: provenance('retention keep_months', '[retention] keep_months: no limit'),
+      keepDays: provenance('retention keep_days', '[retention] keep_days: no limit'),
+      pruneAfterBackup: provenance('retention prune_after_backup', '[retention] prune_after_backup = false'),
+      mirrorKeepMonths: provenance('retention mirror_keep_months', '[retention] mirror_keep_months: no limit'),
+      mirrorKeepDays: provenance('retention mirror_keep_days', '[retention] mirror_keep_days: no limit'),
+      compareWithSource: provenance('dar compare_with_source', '[dar] compare_with_source = false'),
     },
-    mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, local: plan.mirror.remote === undefined, touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
+    mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, local: plan.mirror.remote === undefined, rsyncHost: remoteLogin(plan.mirror, true), sshHost: remoteLogin(plan.mirror, false), touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
     sources: plan.sources.map((s) => ({ ...s, extraMountOptions: s.snapshot?.mountOptions.join(',') ?? '' })),
   };
+}
+
+/** user@host of a remote mirror: as rsync's HOST:PATH spells it (an IPv6 address in brackets), or as ssh takes it. */
+function remoteLogin(mirror: NonNullable<Plan['mirror']>, forRsync: boolean): string {
+  if (mirror.remote === undefined) return '';
+  const host = forRsync ? mirror.remote.host : mirror.remote.host.replace(/^\[(.*)\]$/, '$1');
+  return mirror.remote.user === undefined ? host : `${mirror.remote.user}@${host}`;
 }
 
 /** noopVariant: a script that can only print what it would run (`backup-gen --noop`). */

@@ -4,7 +4,7 @@ import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/pro
 import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
 import { outermostBindMounts } from '../profile/rules.js';
 
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
 
 /**
  * The lock protects the backup sets, so by default it lives with them, in the target: profiles
@@ -19,7 +19,7 @@ const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid',
 export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
   // [dar] shapes every source's dar options, so each source's provenance names its keys too.
   const darProvenance = provenanceLines(profile.lines, profileName, 'dar');
-  const sources = profile.sources.map((source) => planSource(source, profile.dar, [...provenanceLines(source.lines, profileName), ...darProvenance]));
+  const sources = profile.sources.map((source) => planSource(source, profile, [...provenanceLines(source.lines, profileName), ...darProvenance]));
   const needsLvm = sources.some((s) => s.kind === 'lvm');
   const mirror: PlannedMirror | undefined =
     profile.rsync === undefined
@@ -40,6 +40,9 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,
+    retention: profile.retention,
+    targetReserveBytes: reserveBytes(profile.targetReserve),
+    compareWithSource: profile.dar.compareWithSource,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
     requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror),
     needsRoot: needsLvm,
@@ -63,8 +66,9 @@ function sshCommand(rsync: RsyncSettings): string[] {
   return command;
 }
 
-function planSource(source: Source, dar: DarSettings, provenance: string[]): PlannedSource {
+function planSource(source: Source, profile: Profile, provenance: string[]): PlannedSource {
   const lvm = source.lvm;
+  const dar = profile.dar;
   return {
     name: source.name,
     functionName: source.name.replace(/-/g, '_'),
@@ -86,10 +90,25 @@ function planSource(source: Source, dar: DarSettings, provenance: string[]): Pla
     bindMounts: outermostBindMounts(source.bindMounts),
     subdirs: source.subdirs,
     setRoot: source.setRoot,
+    mirrorSetRoot: profile.rsync === undefined ? undefined : mirrorSetRoot(source.setRoot, profile.target, profile.rsync.remote?.path ?? profile.rsync.targetDir),
+    liveRoot: lvm === undefined ? (source.root ?? '/') : `/dev/${lvm.volumeGroup}/${lvm.logicalVolume}`,
     archivePrefix: source.archivePrefix,
     darOptions: darOptionsFor(source, dar),
     provenance,
   };
+}
+
+/** [backup] target_reserve in bytes: 0 for none; one too large for bash arithmetic is the largest it holds, never "no reserve". */
+function reserveBytes(reserve: string | undefined): number {
+  if (reserve === undefined || /^0*(\.0*)?[a-z]$/i.test(reserve)) return 0;
+  return sizeInBytes(reserve) || Number.MAX_SAFE_INTEGER;
+}
+
+/** The mirror holds a copy of TARGET/: a set root below the target lies at the same place below the mirror's directory. */
+function mirrorSetRoot(setRoot: string, target: string, mirrorDir: string): string {
+  const base = target.replace(/\/+$/, '');
+  const below = setRoot.startsWith(`${base}/`) ? setRoot.slice(base.length) : '';
+  return `${mirrorDir.replace(/\/+$/, '')}${below}`;
 }
 
 // lvcreate --size units (binary whatever the case; no unit means MiB), as multiples of a byte.
@@ -111,7 +130,9 @@ export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar:
   // -N: no ~/.darrc or /etc/darrc, so the script alone says what dar does.
   // any-inode-change: dar 2.7 otherwise saves a file whose links or mode changed as "metadata
   // only", which an INC restore cannot apply to a new hard link (found on real LVM, test/lvm 01).
-  const options = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change'];
+  // --hash sha512: dar writes NAME.N.dar.sha512 beside each slice as it writes it; verify and the
+  // mirror check compare against them.
+  const options = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512'];
   if (dar.sliceSize !== '0') options.push('-s', dar.sliceSize);
   if (dar.compression !== 'none') options.push(`-z${dar.compression}:${dar.compressionLevel}`, '-m', String(dar.minCompressSize));
   for (const mask of dar.compression === 'none' ? [] : dar.noCompress) options.push('-Z', mask);

@@ -1,5 +1,6 @@
 // Stage 3 output type: the resolved plan. Everything the script needs is decided here, in order;
 // the emitter only lays it out. `backup-gen plan` prints this as JSON.
+import type { RetentionSettings } from '../profile/profile.js';
 import type { FullPolicy } from '../profile/values.js';
 
 export interface PlannedSnapshot {
@@ -31,6 +32,10 @@ export interface PlannedSource {
   /** The profile's subdirs (dar -g): an LVM source checks at run time that each is in the snapshot. */
   subdirs: string[];
   setRoot: string;
+  /** The same sets on the mirror (a directory there, on this host or the remote one); undefined without one. */
+  mirrorSetRoot?: string;
+  /** What a restore's PATH arguments are relative to on the live system: the directory, or the origin's device (its mount point is found at run time). */
+  liveRoot: string;
   archivePrefix: string;
   /** dar options that do not change from run to run; -c, -R and -A are added at run time. */
   darOptions: string[];
@@ -68,6 +73,11 @@ export interface Plan {
   lockWaitSeconds: number;
   sources: PlannedSource[];
   mirror?: PlannedMirror;
+  retention: RetentionSettings;
+  /** [backup] target_reserve in bytes; 0 for none. */
+  targetReserveBytes: number;
+  /** [dar] compare_with_source: dar -d before the snapshot is released. */
+  compareWithSource: boolean;
   /** "[section] key, FILE:LINE" of each profile-wide key given, by "section key". */
   provenance: Record<string, string>;
   /** Commands the script checks for at start, in a fixed order. */

@@ -1,7 +1,7 @@
 // Stage 2b, normalize: typed sections → Profile, every default filled in. Missing keys, keys that
 // do not apply, and settings that contradict each other are reported here, all at once.
 import type { Diagnostic } from '../diagnostics.js';
-import type { DarSettings, Profile, RsyncSettings, Source, SourceKind } from './profile.js';
+import type { DarSettings, Profile, RetentionSettings, RsyncSettings, Source, SourceKind } from './profile.js';
 import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
@@ -86,7 +86,9 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     logFile: backup.get<string>('log_file'),
     lockFile: backup.get<string>('lock_file'),
     lockWaitSeconds: backup.get<number>('lock_wait') ?? 0,
+    targetReserve: backup.get<string>('target_reserve'),
     dar: darSettings(find('dar'), diagnostics),
+    retention: retentionSettings(find('retention')),
     rsync: rsyncSettings(find('rsync')),
     sources,
     lines,
@@ -208,6 +210,17 @@ function darSettings(dar: SectionReader, diagnostics: Diagnostic[]): DarSettings
     minCompressSize: dar.get<number>('min_compress_size') ?? 150,
     noCompress: dar.get<string[]>('no_compress') ?? (defaults.ok ? defaults.words : []),
     excludeMasks: dar.get<string[]>('exclude_masks') ?? [],
+    compareWithSource: dar.get<boolean>('compare_with_source') ?? false,
+  };
+}
+
+function retentionSettings(retention: SectionReader): RetentionSettings {
+  return {
+    keepMonths: retention.get<number>('keep_months') ?? 0,
+    keepDays: retention.get<number>('keep_days') ?? 0,
+    pruneAfterBackup: retention.get<boolean>('prune_after_backup') ?? false,
+    mirrorKeepMonths: retention.get<number>('mirror_keep_months') ?? 0,
+    mirrorKeepDays: retention.get<number>('mirror_keep_days') ?? 0,
   };
 }
 

@@ -40,6 +40,17 @@ export interface DarSettings {
   minCompressSize: number;
   noCompress: string[];
   excludeMasks: string[];
+  /** [dar] compare_with_source: dar -d before the snapshot is released. */
+  compareWithSource: boolean;
+}
+
+/** [retention]: 0 where a key is not given (no limit of that kind). */
+export interface RetentionSettings {
+  keepMonths: number;
+  keepDays: number;
+  pruneAfterBackup: boolean;
+  mirrorKeepMonths: number;
+  mirrorKeepDays: number;
 }
 
 export interface RsyncSettings {
@@ -67,7 +78,10 @@ export interface Profile {
   /** Undefined: the plan derives one from the profile's name. */
   lockFile?: string;
   lockWaitSeconds: number;
+  /** [backup] target_reserve as written (10G); undefined for none. */
+  targetReserve?: string;
   dar: DarSettings;
+  retention: RetentionSettings;
   /** Undefined when [rsync] enabled is false. */
   rsync?: RsyncSettings;
   sources: Source[];

@@ -129,7 +129,23 @@ const bindMountsOnce: Rule = (profile) =>
       });
   });
 
-const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce];
+/** Pruning needs a rule that says what to keep; the mirror's own rules need a mirror on this host. */
+const retentionIsUsable: Rule = (profile) => {
+  const retention = profile.retention;
+  const line = (key: string) => profile.lines[`retention ${key}`] ?? 0;
+  const problems: Diagnostic[] = [];
+  if (retention.pruneAfterBackup && retention.keepMonths === 0 && retention.keepDays === 0) {
+    problems.push(conflict(line('prune_after_backup'), 'retention', 'prune_after_backup', 'prune_after_backup needs keep_months or keep_days: they say what is kept'));
+  }
+  for (const key of ['mirror_keep_months', 'mirror_keep_days']) {
+    if (profile.lines[`retention ${key}`] === undefined) continue;
+    if (profile.rsync === undefined) problems.push(conflict(line(key), 'retention', key, `${key} is for the mirror, and [rsync] is not enabled`));
+    else if (profile.rsync.remote !== undefined) problems.push(conflict(line(key), 'retention', key, `${key} prunes a mirror on this host; ${profile.rsync.targetDir} is on another host, where this script does not delete`));
+  }
+  return problems;
+};
+
+const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce, retentionIsUsable];
 
 export function checkProfileRules(profile: Profile, backupLine: number): Diagnostic[] {
   return RULES.flatMap((rule) => rule(profile, backupLine));

@@ -160,6 +160,10 @@ export const timeoutSeconds = kind('BG025', 'a whole number of seconds, 1 to 864
 // A share of a thin pool's data or metadata space: 100 would mean "when it is already full".
 export const poolPercent = kind('BG025', 'a whole percentage, 1 to 99', integer(1, 99));
 export const port = kind('BG025', 'a TCP port, 1 to 65535', integer(1, 65535));
+// Retention: how many monthly sets or days to keep.
+export const keepCount = kind('BG025', 'a whole number, 1 to 100000', integer(1, 100000));
+// A free-space reserve: a number with a binary unit, as lvcreate writes sizes (10G, 512M, 1.5T).
+export const reserveSize = kind('BG025', 'a size with a unit: K, M, G or T (binary: 10G is 10 GiB)', z.string().regex(/^\d+(\.\d+)?[KMGTkmgt]$/, 'is not a size such as 10G or 512M'));
 export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
 
 // dar -s: a number with an optional k, M, G, T, P, E, Z or Y suffix; 0 means one single slice.

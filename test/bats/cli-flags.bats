@@ -107,7 +107,7 @@ assert_refused_before_running() {
 
 @test "--help prints the usage and exits 0 without running anything" {
   run -0 --separate-stderr "${SCRIPT}" --help
-  assert_has_line "${output}" 'Usage: lvm-one-volume.sh [-l LEVEL] [--log-file FILE] [-n] [--help] [--version]'
+  assert_has_line "${output}" 'Usage: lvm-one-volume.sh [COMMAND] [OPTION...]'
   assert_contains "${output}" '-n, --noop, --dry-run'
   assert_equal '' "$(stub_calls)" 'the commands run'
 }

@@ -146,9 +146,9 @@ assert_run_succeeded() {
   [[ ${output} == "${FULL}:"$'\n'"${INC1}:${FULL}"$'\n'"${INC2}:${INC1}" ]]
 }
 
-@test "the month directory holds only the published archives, in chain order, and the two chain files" {
+@test "the month directory holds only the published archives with their sha512 files, in chain order, and the bookkeeping" {
   run -0 env LC_ALL=C ls -A "${WORK}/target/${MONTH}"
-  [[ ${output} == "backup_deps"$'\n'"latest_successful"$'\n'"${FULL}.1.dar"$'\n'"${INC1}.1.dar"$'\n'"${INC2}.1.dar" ]]
+  [[ ${output} == "backup_deps"$'\n'"latest_successful"$'\n'"${FULL}.1.dar"$'\n'"${FULL}.1.dar.sha512"$'\n'"${INC1}.1.dar"$'\n'"${INC1}.1.dar.sha512"$'\n'"${INC2}.1.dar"$'\n'"${INC2}.1.dar.sha512"$'\n'"verified" ]]
 }
 
 @test "the INCs hold only the changes: the second one is much smaller than the FULL" {
@@ -211,7 +211,7 @@ assert_run_succeeded() {
   while IFS= read -r -d '' file; do
     cmp -- "${WORK}/target/${file}" "${WORK}/mirror/${file}"
     count=$((count + 1))
-  done < <(find "${WORK}/target" -type f ! -name .backup-gen.lock -printf '%P\0')
+  done < <(find "${WORK}/target" -type f ! -name .backup-gen.lock ! -name verified -printf '%P\0')
   ((count >= 5))
   # The lock is the target's own, never copied.
   [[ -f ${WORK}/target/.backup-gen.lock && ! -e ${WORK}/mirror/.backup-gen.lock ]]
@@ -261,7 +261,8 @@ assert_run_succeeded() {
 }
 
 @test "every slice reached the mirror" {
-  run -0 diff -r -x .backup-gen.lock -- "${WORK}/sliced/target" "${WORK}/sliced/mirror"
+  # verified is the target's own record of its checks: it is not copied.
+  run -0 diff -r -x .backup-gen.lock -x verified -- "${WORK}/sliced/target" "${WORK}/sliced/mirror"
 }
 
 @test "two overlapping runs never publish two archives under one name" {

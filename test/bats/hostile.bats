@@ -16,7 +16,7 @@ bats_require_minimum_version 1.5.0
 NOW='2024-03-05 09:10:30'
 STAMP=2024-03-05T0910
 # The options of the mirror's two rsync passes.
-RSYNC_ARCHIVES=(-a -v --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful)
+RSYNC_ARCHIVES=(-a -v --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified)
 RSYNC_BOOKKEEPING=(-a -v --timeout=600 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*')
 MONTH=2024-03
 # One path component carrying every shell metacharacter. No white space before ";": in a profile,
@@ -148,7 +148,7 @@ expected_dar_options() {
   done
   shift
   subdirs=("$@")
-  printf '%s\0' -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150
+  printf '%s\0' -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150
   if [[ ${masks} == hostile ]]; then
     words_with -Z "${NO_COMPRESS[@]}"
     words_with -X "${EXCLUDE_MASKS[@]}"
@@ -353,7 +353,7 @@ run_real() {
   local -r full=${PREFIX}${STAMP}-FULL inc=${PREFIX}${STAMP}-INC
   [[ $(<"${TARGET}/${MONTH}/backup_deps") == "${full}:"$'\n'"${inc}:${full}" ]]
   # the mirror holds the target's files, and the touch_file the profile puts there
-  run -0 diff -r -x '.wake *' -x .backup-gen.lock -- "${TARGET}" "${MIRROR}"
+  run -0 diff -r -x '.wake *' -x .backup-gen.lock -x verified -- "${TARGET}" "${MIRROR}"
   [[ -f ${TOUCH_FILE} ]]
   local -r restored=${BATS_TEST_TMPDIR}/restored
   mkdir -- "${restored}"

@@ -24,14 +24,17 @@ mirror_files() {
 
 @test "a remote mirror gets the backup set over ssh, with the profile's key file and port, in batch mode" {
   run -0 --separate-stderr "${SCRIPT}"
-  assert_equal "$(target_files | grep -vx .backup-gen.lock)" "$(mirror_files)" 'the files in the mirror'
-  assert_equal 2 "$(stub_call_count ssh)" 'ssh calls (one per pass)'
+  assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
+  assert_equal 3 "$(stub_call_count ssh)" 'ssh calls (one per rsync pass, one for the sha512 check of the copy)'
   local call
   while IFS= read -r call; do
     assert_contains "${call}" "${SSH} -l backup mirror.example rsync --server " 'the ssh call'
     [[ ${call} == "${SSH} -l backup mirror.example rsync --server "* ]]
-  done < <(stub_calls ssh)
-  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful -- ${TARGET}/ backup@mirror.example:${MIRROR}/
+  done < <(stub_calls ssh | head -n 2)
+  # After the copy, the new archive's sha512 is computed on the mirror's host; only the hash comes back.
+  assert_equal "${SSH} backup@mirror.example 'sha512sum -- ${MIRROR}/${MONTH}/${PREFIX}${STAMP}-FULL.1.dar'" "$(stub_calls ssh | tail -n 1)" 'the check of the copy'
+  grep -qE "^${PREFIX}${STAMP}-FULL mirror ok [0-9]+$" "${TARGET}/${MONTH}/verified"
+  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified -- ${TARGET}/ backup@mirror.example:${MIRROR}/
 rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ backup@mirror.example:${MIRROR}/" "$(stub_calls rsync | grep -v -e ' --server ')" 'the rsync calls'
 }
 
@@ -41,7 +44,7 @@ rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --inc
   run -0 --separate-stderr "${SCRIPT}" -l INFO
   assert_contains "${stderr}" "INFO: the mirror backup@mirror.example:${MIRROR} is remote: its directory is not checked before rsync"
   assert_equal 0 "$(stub_call_count mountpoint)" 'mountpoint calls'
-  assert_equal "$(target_files | grep -vx .backup-gen.lock)" "$(mirror_files)" 'the files in the mirror'
+  assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
 }
 
 @test "ssh failing (host unreachable, key refused) fails the run and keeps the backup, which is complete" {
@@ -52,4 +55,27 @@ rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --inc
   assert_equal '' "$(mirror_files)" 'the files in the mirror'
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
   assert_host_clean
+}
+
+@test "restore --from-mirror reads a remote mirror: the chain is fetched over ssh into DIR, restored, and the fetched copy removed" {
+  run -0 --separate-stderr "${SCRIPT}"
+  # The local target is lost.
+  rm -rf -- "${TARGET:?}/${MONTH}"
+  local -r restored=${BATS_TEST_TMPDIR}/restored
+  run -0 --separate-stderr "${SCRIPT}" restore --from-mirror --to "${restored}"
+  assert_contains "${output}" "Restoring ${PREFIX}${STAMP}-FULL (1 of 1)"
+  run -0 diff -r -- "${SNAPSHOT_TREE}" "${restored}"
+  assert_equal '' "$(find "${restored}" -maxdepth 1 -name '.backup-gen-staging.*')" 'what is left of the fetched copy'
+  # Fetched with rsync over the profile's ssh: the bookkeeping first, then only the chain's files.
+  assert_contains "$(stub_calls rsync | tail -n 2)" "'--include=${PREFIX}${STAMP}-FULL.*.dar' '--include=${PREFIX}${STAMP}-FULL.*.dar.sha512' '--exclude=*' -- backup@mirror.example:${MIRROR}/${MONTH}/ ${restored}/.backup-gen-staging."
+}
+
+@test "verify --mirror on a remote mirror computes the sha512 there and names a damaged slice" {
+  local -r name=${PREFIX}${STAMP}-FULL
+  run -0 --separate-stderr "${SCRIPT}"
+  run -0 --separate-stderr "${SCRIPT}" verify --mirror
+  printf '\x00' | dd of="${MIRROR}/${MONTH}/${name}.1.dar" bs=1 seek=40 conv=notrunc status=none
+  run -1 --separate-stderr "${SCRIPT}" verify --mirror
+  assert_contains "${stderr}" "ERROR: mirror: ${name} is damaged: slice ${name}.1.dar on the mirror backup@mirror.example:${MIRROR}/${MONTH} does not match the sha512 written with it"
+  grep -qE "^${name} mirror damaged [0-9]+$" "${MONTH_DIR}/verified"
 }

@@ -36,10 +36,10 @@ mirror_files() {
   stub_mount_point "${MIRROR}" usb-disk
   run -0 --separate-stderr "${SCRIPT}"
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
-  assert_equal "$(target_files | grep -vx .backup-gen.lock)" "$(mirror_files)" 'the files in the mirror'
+  assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
   assert_equal "mountpoint -q -- ${TARGET}
 mountpoint -q -- ${MIRROR}
-rsync -a -v --timeout=2 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful -- ${TARGET}/ ${MIRROR}/
+rsync -a -v --timeout=2 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified -- ${TARGET}/ ${MIRROR}/
 rsync -a -v --timeout=2 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls mountpoint rsync)" 'the mount checks and the copy'
 }
 

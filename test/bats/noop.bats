@@ -46,7 +46,7 @@ assert_nothing_done() {
 # run's tag written RUN_TAG.
 expected_commands() {
   local -r anchor=${TMPDIR}/backup-gen.XXXXXXXXXX name=${PREFIX}${STAMP}-FULL
-  local -r mnt=${anchor}/root
+  local -r mnt=${anchor}/root epoch=$(date -d "${NOW}" +%s)
   cat <<EOF
 lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG --size 2G vg0/root
 mktemp -d -- ${anchor}
@@ -57,7 +57,7 @@ mount -t ext4 -o ro -- /dev/vg0/root-backsnap ${mnt}
 mount --bind -o ro -- /boot ${mnt}/boot
 mount --make-private -- ${mnt}/boot
 mkdir -p -- ${MONTH_DIR}
-dar -c ${MONTH_DIR}/.${name}.partial -R ${mnt} -N -Q -n -D --modified-data-detection=any-inode-change -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+dar -c ${MONTH_DIR}/.${name}.partial -R ${mnt} -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 umount -- ${mnt}/boot
 umount -- ${mnt}
 umount -- ${anchor}
@@ -65,11 +65,14 @@ rmdir -- ${mnt}
 rmdir -- ${anchor}
 lvremove --force vg0/root-backsnap
 dar -t ${MONTH_DIR}/.${name}.partial -N -Q
+printf '%s  %s\n' SHA512 ${name}.1.dar > ${MONTH_DIR}/.${name}.partial.1.dar.sha512
+mv -- ${MONTH_DIR}/.${name}.partial.1.dar.sha512 ${MONTH_DIR}/${name}.1.dar.sha512
 mv -- ${MONTH_DIR}/.${name}.partial.1.dar ${MONTH_DIR}/${name}.1.dar
-sync -- ${MONTH_DIR}/${name}.1.dar
+sync -- ${MONTH_DIR}/${name}.1.dar ${MONTH_DIR}/${name}.1.dar.sha512
 printf '%s\n' ${name}: >> ${MONTH_DIR}/backup_deps
 printf '%s\n' ${name} > ${MONTH_DIR}/latest_successful
 sync -- ${MONTH_DIR}
+printf '%s\n' '${name} target ok ${epoch}' >> ${MONTH_DIR}/verified
 EOF
 }
 

@@ -55,7 +55,7 @@ teardown() {
   local -r commit="mv -f -- ${MONTH_DIR}/.latest_successful.tmp ${MONTH_DIR}/latest_successful"
   assert_has_line "${calls}" "${commit}" 'the sync and mv calls'
   local -r before_commit=${calls%%"${commit}"*}
-  assert_has_line "${before_commit}" "sync -- ${MONTH_DIR}/${INC}.1.dar" 'the calls before the commit'
+  assert_has_line "${before_commit}" "sync -- ${MONTH_DIR}/${INC}.1.dar ${MONTH_DIR}/${INC}.1.dar.sha512" 'the calls before the commit'
   assert_has_line "${before_commit}" "sync -- ${MONTH_DIR}/.backup_deps.tmp" 'the calls before the commit'
   assert_has_line "${before_commit}" "sync -- ${MONTH_DIR}/.latest_successful.tmp" 'the calls before the commit'
 }

@@ -157,7 +157,7 @@ describe.concurrent('plan', () => {
       target: '/b',
       fullPolicy: { every: 'month' },
       needsRoot: false,
-      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'],
+      requiredCommands: ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'],
       sources: [
         {
           name: 'main',
@@ -166,7 +166,7 @@ describe.concurrent('plan', () => {
           setRoot: '/b',
           archivePrefix: 'h-',
           bindMounts: [],
-          darOptions: ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
+          darOptions: ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
         },
       ],
     });

@@ -117,7 +117,7 @@ describe('every generated script', () => {
       expect(lines[i]).toMatch(DIRECTIVE);
       const next = lines[i + 1] as string;
       expect(next.startsWith(' '.repeat((lines[i] as string).search(/#/))), 'same indentation as its statement').toBe(true);
-      expect(next).toMatch(/^ *(readonly|local) /);
+      expect(next).toMatch(/^ *(?:(?:readonly|local) |[A-Z_]+\[[A-Za-z0-9_-]+\]=)/);
       expect(next).toMatch(/'[^']*[$`]|\\'/);
     }
   });

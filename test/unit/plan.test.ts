@@ -18,8 +18,8 @@ function planOf(lines: string[], profileName = 'p.ini'): Plan {
 }
 
 const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
-const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
-const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'dar'];
+const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
+const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
 const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'readlink'];
 
 const BACKUP = ['[backup]', 'target = /var/backups/dar', 'archive_prefix = host-'];
@@ -83,14 +83,14 @@ describe('snapshot sizes become lvcreate arguments', () => {
 describe('dar options', () => {
   it.each([
     ['defaults', {}, {}, ORIGINAL_DAR_OPTIONS],
-    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])]],
-    ['compression none: no -z, -m or -Z', { compression: 'none' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000']],
-    ['zstd level 19', { compression: 'zstd', compressionLevel: 19, noCompress: [] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zzstd:19', '-m', '150']],
-    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-Z', '*.gz']],
-    ['exclude masks (-X), excludes (-P), subdirs (-g), in that order', { noCompress: [], excludeMasks: ['*.tmp', '*~'] }, { excludes: ['var/cache'], subdirs: ['etc', 'my docs'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', '-X', '*.tmp', '-X', '*~', '-P', 'var/cache', '-g', 'etc', '-g', 'my docs']],
-    ['exclude masks stay without compression', { compression: 'none', excludeMasks: ['*.iso'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-X', '*.iso']],
-    ['excludes are literal: glob characters are escaped for -P', { noCompress: [] }, { excludes: ['music [live]', 'star*', 'a?b', 'back\\slash'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', '-P', 'music \\[live]', '-P', 'star\\*', '-P', 'a\\?b', '-P', 'back\\\\slash']],
-    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '1875000000', '-zgzip:9', '-m', '150', '-Z', '-x', '-g', '-g']],
+    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])]],
+    ['compression none: no -z, -m or -Z', { compression: 'none' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000']],
+    ['zstd level 19', { compression: 'zstd', compressionLevel: 19, noCompress: [] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zzstd:19', '-m', '150']],
+    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-Z', '*.gz']],
+    ['exclude masks (-X), excludes (-P), subdirs (-g), in that order', { noCompress: [], excludeMasks: ['*.tmp', '*~'] }, { excludes: ['var/cache'], subdirs: ['etc', 'my docs'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-X', '*.tmp', '-X', '*~', '-P', 'var/cache', '-g', 'etc', '-g', 'my docs']],
+    ['exclude masks stay without compression', { compression: 'none', excludeMasks: ['*.iso'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-X', '*.iso']],
+    ['excludes are literal: glob characters are escaped for -P', { noCompress: [] }, { excludes: ['music [live]', 'star*', 'a?b', 'back\\slash'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-P', 'music \\[live]', '-P', 'star\\*', '-P', 'a\\?b', '-P', 'back\\\\slash']],
+    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-Z', '-x', '-g', '-g']],
   ] as [string, Partial<DarSettings>, { subdirs?: string[]; excludes?: string[] }, string[]][])('%s', (_name, dar, source, expected) => {
     expect(darOptionsFor({ subdirs: [], excludes: [], ...source }, { ...DEFAULT_DAR, ...dar })).toEqual(expected);
   });
@@ -112,8 +112,8 @@ describe('dar options', () => {
       'no_compress = *.xz',
     ]);
     expect(plan.sources.map((s) => s.darOptions)).toEqual([
-      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-g', 'etc'],
-      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-P', 'cache'],
+      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-g', 'etc'],
+      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-P', 'cache'],
     ]);
   });
 });
@@ -158,6 +158,31 @@ describe('profile-wide settings', () => {
 
   it('log_file', () => {
     expect(planOf([...BACKUP, 'log_file = /var/log/b.log', ...LVM_MAIN]).logFile).toBe('/var/log/b.log');
+  });
+
+  it.each([
+    ['no reserve', [], 0],
+    ['10G', ['target_reserve = 10G'], 10 * 2 ** 30],
+    ['1.5T', ['target_reserve = 1.5T'], 1.5 * 2 ** 40],
+    ['0G is none', ['target_reserve = 0G'], 0],
+    // A reserve too large for bash arithmetic is the largest it holds, never "no reserve".
+    ['900000T', ['target_reserve = 900000T'], Number.MAX_SAFE_INTEGER],
+  ] as [string, string[], number][])('target_reserve: %s', (_name, lines, bytes) => {
+    expect(planOf([...BACKUP, ...lines, ...LVM_MAIN]).targetReserveBytes).toBe(bytes);
+  });
+
+  it('retention and compare_with_source; none by default', () => {
+    expect(planOf([...BACKUP, ...LVM_MAIN])).toMatchObject({ retention: { keepMonths: 0, keepDays: 0, pruneAfterBackup: false, mirrorKeepMonths: 0, mirrorKeepDays: 0 }, compareWithSource: false });
+    const plan = planOf([...BACKUP, ...LVM_MAIN, '[dar]', 'compare_with_source = yes', '[rsync]', 'enabled = yes', 'target_dir = /mnt/m', '[retention]', 'keep_months = 3', 'keep_days = 45', 'prune_after_backup = yes', 'mirror_keep_months = 12']);
+    expect(plan).toMatchObject({ retention: { keepMonths: 3, keepDays: 45, pruneAfterBackup: true, mirrorKeepMonths: 12, mirrorKeepDays: 0 }, compareWithSource: true });
+  });
+
+  it('each source knows where its sets are on the mirror and what it is on the live system', () => {
+    const plan = planOf([...BACKUP, ...LVM_MAIN, '[volume www]', 'source_type = directory', 'source_root = /srv/www', '[rsync]', 'enabled = yes', 'target_dir = nas:/srv/m/']);
+    expect(plan.sources.map((s) => [s.name, s.setRoot, s.mirrorSetRoot, s.liveRoot])).toEqual([
+      ['main', '/var/backups/dar', '/srv/m', '/dev/data/root'],
+      ['www', '/var/backups/dar/www', '/srv/m/www', '/srv/www'],
+    ]);
   });
 });
 

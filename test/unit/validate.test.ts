@@ -32,6 +32,7 @@ const directoryVolume = (name: string, root: string, ...keys: string[]) => volum
 describe('accepted profiles', () => {
   it.each([
     ['the minimal original layout', VALID],
+    ['retention, a reserve and dar -d', [...BACKUP, 'target_reserve = 1.5T', ...LVM_MAIN, '[dar]', 'compare_with_source = yes', '[retention]', 'keep_months = 3', 'keep_days = 45', 'prune_after_backup = yes']],
     ['only [volume NAME] sections, no source_type', [...BACKUP, ...lvmVolume('home', 'home')]],
     ['a directory main source', [...BACKUP, 'source_type = directory', 'source_root = /srv']],
     ['the same snapshot name in two volume groups', [...VALID, ...volume('other', 'volume_group = other', 'logical_volume = x', 'snapshot_lv_name = root-backsnap', 'snapshot_size = 1G')]],
@@ -102,9 +103,9 @@ describe('accepted profiles', () => {
 
 describe('unknown sections and keys', () => {
   it.each([
-    ['misspelled section', [...VALID, '[rsycn]', 'enabled = yes'], [['BG010', 10, 'rsycn', undefined, 'unknown section; expected one of [backup], [lvm], [bindmounts], [volume NAME], [dar], [rsync]; did you mean "rsync"?']]],
+    ['misspelled section', [...VALID, '[rsycn]', 'enabled = yes'], [['BG010', 10, 'rsycn', undefined, 'unknown section; expected one of [backup], [lvm], [bindmounts], [volume NAME], [dar], [retention], [rsync]; did you mean "rsync"?']]],
     ['misspelled section, longer', [...VALID, '[bindmount]'], [['BG010', 10, 'bindmount', undefined, 'did you mean "bindmounts"?']]],
-    ['unrelated section: no suggestion', [...VALID, '[misc]'], [['BG010', 10, 'misc', undefined, /\[dar\], \[rsync\]$/]]],
+    ['unrelated section: no suggestion', [...VALID, '[misc]'], [['BG010', 10, 'misc', undefined, /\[dar\], \[retention\], \[rsync\]$/]]],
     ['volume without a name', [...VALID, '[volume]'], [['BG010', 10, 'volume', undefined, 'a volume section needs a name: [volume NAME]']]],
     ['"Volume" in capitals', [...VALID, '[Volume home]'], [['BG010', 10, 'Volume home', undefined, 'did you mean "volume home"? ("volume" is lower-case)']]],
     ['spaces inside the brackets are part of the name', [...BACKUP, 'source_type = lvm', '[ lvm ]', 'volume_group = data'], [
@@ -119,8 +120,8 @@ describe('unknown sections and keys', () => {
     ['misspelled boolean key', [...VALID, '[rsync]', 'enable = true'], [['BG011', 11, 'rsync', 'enable', 'did you mean "enabled"?']]],
     ['misspelled key in a volume', [...VALID, ...lvmVolume('home', 'home', 'bindmount = /var/mail')], [['BG011', 14, 'volume home', 'bindmount', 'did you mean "bindmounts"?']]],
     ['misspelled equals', [...VALID, '[bindmounts]', 'equal = /boot'], [['BG011', 11, 'bindmounts', 'equal', 'did you mean "equals"?']]],
-    ['unrelated key: the list, no suggestion', [...VALID, '[dar]', 'speed = fast'], [['BG011', 11, 'dar', 'speed', /^unknown key; \[dar\] takes compression, compression_level, slice_size, min_compress_size, no_compress, exclude_masks$/]]],
-    ['a key of another section', [...VALID, '[backup]', 'snapshot_size = 1G'], [['BG011', 11, 'backup', 'snapshot_size', 'unknown key; [backup] takes source_type, source_root, subdirs, excludes, target, target_must_be_mounted, archive_prefix, full_every, lock_file, lock_wait, log_file']]],
+    ['unrelated key: the list, no suggestion', [...VALID, '[dar]', 'speed = fast'], [['BG011', 11, 'dar', 'speed', /^unknown key; \[dar\] takes compression, compression_level, slice_size, min_compress_size, no_compress, compare_with_source, exclude_masks$/]]],
+    ['a key of another section', [...VALID, '[backup]', 'snapshot_size = 1G'], [['BG011', 11, 'backup', 'snapshot_size', 'unknown key; [backup] takes source_type, source_root, subdirs, excludes, target, target_must_be_mounted, archive_prefix, full_every, lock_file, lock_wait, target_reserve, log_file']]],
   ] as [string, string[], Expected[]][])('%s', (_name, lines, expected) => {
     expectDiagnostics(diagnose(lines), expected);
   });
@@ -237,6 +238,9 @@ describe('conflicts (BG015), volume names (BG027) and nothing to back up (BG016)
     ['the mirror inside a directory source_root', ['[backup]', 'target = /backups', 'archive_prefix = h-', 'source_type = directory', 'source_root = /srv', '[rsync]', 'enabled = yes', 'target_dir = /srv/mirror'], [['BG015', 5, 'backup', 'source_root', '[rsync] target_dir "/srv/mirror" lies inside source_root "/srv"; add "mirror" to excludes']]],
     ['target inside a directory volume', [...VALID, ...directoryVolume('var', '/var', 'excludes = cache')], [['BG015', 12, 'volume var', 'source_root', 'lies inside source_root "/var"; add "backups/dar" to excludes']]],
     ['a volume\'s set directory inside a directory source', ['[backup]', 'target = /srv', 'archive_prefix = h-', ...directoryVolume('www', '/srv/www')], [['BG015', 6, 'volume www', 'source_root', 'the set directory of [volume www], "/srv/www", lies inside source_root "/srv/www"']]],
+    ['prune_after_backup without a keep rule', [...VALID, '[retention]', 'prune_after_backup = yes'], [['BG015', 11, 'retention', 'prune_after_backup', 'prune_after_backup needs keep_months or keep_days: they say what is kept']]],
+    ['a mirror keep rule without a mirror', [...VALID, '[retention]', 'mirror_keep_days = 30'], [['BG015', 11, 'retention', 'mirror_keep_days', 'mirror_keep_days is for the mirror, and [rsync] is not enabled']]],
+    ['a mirror keep rule for a mirror on another host', [...VALID, '[rsync]', 'enabled = yes', 'target_dir = backup@mirror:/srv/m', '[retention]', 'keep_months = 3', 'mirror_keep_months = 12'], [['BG015', 15, 'retention', 'mirror_keep_months', 'mirror_keep_months prunes a mirror on this host; backup@mirror:/srv/m is on another host, where this script does not delete']]],
     ['volume names that differ only in case', [...VALID, ...directoryVolume('home', '/home'), ...directoryVolume('Home', '/home2')], [['BG015', 13, 'volume Home', undefined, 'same section as [volume home] on line 10: volume names may not differ only in case or in "-" versus "_"']]],
     ['volume names that differ only in "-" versus "_"', [...VALID, ...directoryVolume('a-b', '/a'), ...directoryVolume('a_b', '/b')], [['BG015', 13, 'volume a_b', undefined, 'shell functions would collide']]],
     ['volume names that differ only in spacing', [...VALID, ...directoryVolume('home', '/home'), ...directoryVolume(' home', '/home2')], [['BG015', 13, 'volume  home', undefined, 'same section as [volume home]']]],

@@ -16,6 +16,7 @@
 #   umount MNT       empties MNT when it is a script's own mount directory (TMPDIR/backup-gen.*),
 #                    as unmounting the snapshot would, so the script can rmdir it
 #   mountpoint       fails ("not a mount point")
+#   rsync ... SRC/ DEST/  copies SRC to DEST (cp -a) when both are directories here
 #   others           succeed silently
 
 RECORDED_COMMANDS=(lvs vgs lvcreate lvchange lvremove mount umount blkid findmnt mountpoint dar rsync)
@@ -88,6 +89,17 @@ EOF
       ;;
     lvremove) printf '%s\n' 'rm -f -- "${log}/lv-created"' ;;
     mountpoint) printf '%s\n' 'exit 1' ;;
+    rsync)
+      # A copy between two directories here is made (cp -a), so that the check of the mirror's
+      # copies after it finds the files.
+      cat <<'EOF'
+source=${*: -2:1}
+destination=${!#}
+if [[ -d ${source} && -d ${destination} ]]; then
+  cp -a -- "${source}." "${destination}"
+fi
+EOF
+      ;;
     mount)
       cat <<'EOF'
 if [[ $1 == -t && -f ${log}/bind-dirs ]]; then
