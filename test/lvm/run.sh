@@ -115,21 +115,31 @@ add_module() {
   printf '%s\n' "${name}" >>"${root}/modules.order"
 }
 
-build_initramfs() {
-  local -r version=$1 output=$2
-  local -r root=${WORK}/initramfs
+# initramfs_tree ROOT VERSION INIT MODULE...: busybox-static, INIT as /init, and the modules with their
+# dependencies (from modprobe --show-depends) in load order.
+initramfs_tree() {
+  local -r root=$1 version=$2 init=$3
+  shift 3
   local busybox module
   busybox=$(dpkg -L busybox-static | grep -m 1 '/busybox$') || harness_error "busybox-static has no busybox binary"
   mkdir -p -- "${root}/bin" "${root}/modules" "${root}/dev" "${root}/proc" "${root}/sys" "${root}/newroot"
   cp -- "${busybox}" "${root}/bin/busybox"
-  install -m 0755 -- "${LVM_DIR}/guest/init" "${root}/init"
+  install -m 0755 -- "${init}" "${root}/init"
   : >"${root}/modules.order"
   while read -r module; do
     add_module "${module}" "${root}"
-  done < <(modprobe -S "${version}" -a --show-depends "${INITRAMFS_MODULES[@]}" | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
+  done < <(modprobe -S "${version}" -a --show-depends "$@" | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
   # The kernel opens /dev/console before /init runs; /init also reopens it from devtmpfs if this fails.
   mknod -m 600 "${root}/dev/console" c 5 1 2>/dev/null || true
-  (cd -- "${root}" && find . -print0 | cpio --null -o -H newc --quiet) >"${output}"
+}
+
+pack_initramfs() {
+  (cd -- "$1" && find . -print0 | cpio --null -o -H newc --quiet) >"$2"
+}
+
+build_initramfs() {
+  initramfs_tree "${WORK}/initramfs" "$1" "${LVM_DIR}/guest/init" "${INITRAMFS_MODULES[@]}"
+  pack_initramfs "${WORK}/initramfs" "$2"
 }
 
 # ---- profiles and the share ----
@@ -185,16 +195,20 @@ write_boot_env() {
 }
 
 # ---- the guest ----
+# Under TCG the plain qemu64 model runs this workload (mostly fork and exec) faster than -cpu max,
+# whose AVX and friends are emulated.
+cpu_model() {
+  if [[ $1 == kvm ]]; then
+    printf 'host\n'
+  else
+    printf 'qemu64\n'
+  fi
+}
+
 start_guest() {
   local -r accel=$1 kernel=$2 initrd=$3 share=$4 console=$5
-  # Under TCG the plain qemu64 model runs this workload (mostly fork and exec) faster than -cpu max,
-  # whose AVX and friends are emulated.
-  local -a cpu=(-cpu qemu64)
-  if [[ ${accel} == kvm ]]; then
-    cpu=(-cpu host)
-  fi
   : >"${console}"
-  qemu-system-x86_64 -accel "${accel}" "${cpu[@]}" -smp 2 -m "${GUEST_MEMORY}" \
+  qemu-system-x86_64 -accel "${accel}" -cpu "$(cpu_model "${accel}")" -smp 2 -m "${GUEST_MEMORY}" \
     -display none -monitor none -serial "file:${console}" -nic none -no-reboot \
     -kernel "${kernel}" -initrd "${initrd}" -append 'console=ttyS0 panic=-1 loglevel=4 mitigations=off' \
     -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
@@ -268,6 +282,77 @@ follow_guest() {
   done
 }
 
+# ---- a second boot, from a scenario's disk ----
+# A scenario asks for one with a file boot.request in its result directory (12: a restored root
+# filesystem must boot), lines KEY=VALUE:
+#   disk=NAME         a raw disk image in the result directory, attached as virtio-blk (/dev/vda)
+#   root=/dev/VG/LV   the root guest/boot-init activates with lvm, mounts and switch_roots into
+#   expect=LINE       a line the boot must print on its console (one line each, one at least)
+# The boot's checks join the scenario's: ok / not ok lines in its output.log, status 1 on failure.
+readonly BOOT_MODULES=(virtio_pci virtio_blk dm_mod ext4 crc32c_generic)
+readonly BOOT_TIMEOUT=${BGL_BOOT_TIMEOUT:-180}
+
+# add_program ROOT PROGRAM: a dynamically linked program and the libraries ldd names, at their paths.
+add_program() {
+  local -r root=$1 program=$2
+  local library
+  cp --parents -L -- "${program}" "${root}"
+  while read -r library; do
+    cp --parents -L -- "${library}" "${root}"
+  done < <(ldd "${program}" | grep -o -E '/[^ ]+')
+}
+
+build_boot_initramfs() {
+  initramfs_tree "${WORK}/boot-initramfs" "$1" "${LVM_DIR}/guest/boot-init" "${BOOT_MODULES[@]}"
+  add_program "${WORK}/boot-initramfs" "$(command -v lvm)"
+  pack_initramfs "${WORK}/boot-initramfs" "$2"
+}
+
+# boot_check DIR OK DESCRIPTION: one check of the boot, in the scenario's output.log.
+boot_check() {
+  if (($2)); then
+    printf 'ok - %s\n' "$3" >>"$1/output.log"
+  else
+    printf 'not ok - %s\n' "$3" >>"$1/output.log"
+    printf '1\n' >"$1/status"
+  fi
+}
+
+boot_from_disk() {
+  local -r dir=$1/$2 version=$3 initrd=${WORK}/boot-initrd.cpio
+  local -r console=${dir}/boot-console.log
+  local key value disk='' root='' line start seconds status=0
+  local -a expected=()
+  while IFS='=' read -r key value; do
+    case ${key} in
+      disk) disk=${value} ;;
+      root) root=${value} ;;
+      expect) expected+=("${value}") ;;
+    esac
+  done <"${dir}/boot.request"
+  printf '\n## host: boot a second guest from %s, root=%s\n' "${disk}" "${root}" >>"${dir}/output.log"
+  if [[ ! ${disk} =~ ^[A-Za-z0-9._-]+$ || ! -f ${dir}/${disk} || ! ${root} =~ ^/dev/[A-Za-z0-9._+-]+/[A-Za-z0-9._+-]+$ ]] || ((${#expected[@]} == 0)); then
+    boot_check "${dir}" 0 "boot.request names a disk image in the result directory, root=/dev/VG/LV and a line to expect"
+    return 0
+  fi
+  [[ -f ${initrd} ]] || build_boot_initramfs "${version}" "${initrd}"
+  say "${2}: booting a second guest from its disk (${GUEST_ACCEL}, at most ${BOOT_TIMEOUT} s)"
+  start=${EPOCHREALTIME}
+  timeout --foreground -k 5 "${BOOT_TIMEOUT}" qemu-system-x86_64 -accel "${GUEST_ACCEL}" -cpu "$(cpu_model "${GUEST_ACCEL}")" \
+    -smp 2 -m 512 -display none -monitor none -serial "file:${console}" -nic none -no-reboot \
+    -kernel "/boot/vmlinuz-${version}" -initrd "${initrd}" \
+    -append "console=ttyS0 panic=-1 loglevel=4 mitigations=off root=${root}" \
+    -drive "file=${dir}/${disk},format=raw,if=virtio" </dev/null >>"${WORK}/qemu.log" 2>&1 || status=$?
+  seconds=$(elapsed_since "${start}")
+  printf 'second boot, from %s: %s s, qemu exit %s\n' "${root}" "${seconds}" "${status}" >>"${dir}/notes"
+  boot_check "${dir}" "$((status != 124 && status != 137))" "the second guest powered off within ${BOOT_TIMEOUT} s (BGL_BOOT_TIMEOUT)"
+  for line in "${expected[@]}"; do
+    boot_check "${dir}" "$(tr -d '\r' <"${console}" | grep -c -x -F -- "${line}")" "its console shows: ${line}"
+  done
+  awk -v a="$(<"${dir}/seconds")" -v b="${seconds}" 'BEGIN { printf "%.1f\n", a + b }' >"${dir}/seconds.tmp"
+  mv -f -- "${dir}/seconds.tmp" "${dir}/seconds"
+}
+
 # ---- results ----
 scenario_passed() {
   [[ -f $1/status && $(<"$1/status") == 0 ]]
@@ -285,6 +370,9 @@ report_line() {
     detail=" (exit $(<"${dir}/status"))"
   else
     detail=' (no result: the guest crashed, hung or timed out)'
+  fi
+  if [[ -f ${dir}/boot.request && ! -f ${dir}/boot-console.log ]]; then
+    detail+=' (a boot from its disk follows)'
   fi
   printf '%-4s %-34s %6s s%s\n' "${verdict}" "$2" "${seconds}" "${detail}"
 }
@@ -310,6 +398,9 @@ print_failure() {
     print_file 'generated script DEBUG log' "${log}"
   done
   print_file 'guest kernel messages during the scenario' "${dir}/dmesg.log"
+  if [[ -f ${dir}/boot.request ]]; then
+    print_file 'console of the second boot, from its disk' "${dir}/boot-console.log"
+  fi
   printf '\n----- guest console (last 60 lines) -----\n'
   tail -n 60 -- "${console}" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g'
 }
@@ -370,6 +461,11 @@ main() {
     cat -- "${share}/runner.log"
   fi
 
+  for name in "${names[@]}"; do
+    if [[ -f ${results}/${name}/boot.request ]]; then
+      boot_from_disk "${results}" "${name}" "${kernel_version}"
+    fi
+  done
   for name in "${names[@]}"; do
     if ! scenario_passed "${results}/${name}"; then
       failed=$((failed + 1))
