@@ -257,16 +257,24 @@ cleanup_fixtures() {
 }
 
 # ---- running the generated script ----
-# run_script SCRIPT ARG...: runs it at INFO with a DEBUG log file in the result directory; sets
-# RUN_STATUS, RUN_OUT (stdout) and RUN_ERR (stderr), and shows all three.
+# run_script SCRIPT [COMMAND] ARG...: runs it at INFO with a DEBUG log file in the result directory;
+# sets RUN_STATUS, RUN_OUT (stdout) and RUN_ERR (stderr), and shows all three. A COMMAND (restore,
+# list, verify, prune) stays the first word, where the script reads it.
 run_script() {
   local -r script=$1
   shift
+  local -a command=()
+  case ${1:-} in
+    restore | list | verify | prune)
+      command=("$1")
+      shift
+      ;;
+  esac
   RUNS=$((RUNS + 1))
   local -r base=${RESULT_DIR}/run-${RUNS}
   RUN_STATUS=0
-  printf '\n$ %s %s\n' "${script##*/}" "$*"
-  "${script}" -l INFO --log-file "${base}.script.log" "$@" >"${base}.out" 2>"${base}.err" || RUN_STATUS=$?
+  printf '\n$ %s %s\n' "${script##*/}" "${command[*]}${command[*]:+ }$*"
+  "${script}" "${command[@]}" -l INFO --log-file "${base}.script.log" "$@" >"${base}.out" 2>"${base}.err" || RUN_STATUS=$?
   RUN_OUT=$(<"${base}.out")
   RUN_ERR=$(<"${base}.err")
   printf 'exit %s\n--- stdout\n%s\n--- stderr\n%s\n---\n' "${RUN_STATUS}" "${RUN_OUT}" "${RUN_ERR}"
