@@ -10,6 +10,8 @@
 source "${BGL_LVM_DIR}/lib.sh"
 
 readonly ROOT=${W}/origin/root NEW_ROOT=${W}/restored TARGET=${W}/target SPY=${W}/spy
+# The new LV is not named like the origin: mounted at --to, an LV bgl12/root is where the profile's
+# source is live, and restore refuses to write there without --onto-live-system.
 readonly DISK=${RESULT_DIR}/boot-disk.img NEW_LV=restored
 SET=${TARGET}/$(month)
 TOKEN=${SCENARIO%%-*}-$(od -A n -N 8 -t x1 /dev/urandom | tr -d ' \n')
