@@ -4,15 +4,16 @@
 # (a random token), then INC. The origin LV is removed, a new LV gets a new ext4, and the generated
 # script's restore subcommand fills it. The VG lives on a disk image in the result directory, which
 # this guest leaves detached with a boot.request: run.sh then boots a second guest from that disk
-# (guest/boot-init activates the VG, mounts root=/dev/bgl12/restored, switch_root), and the restored
+# (guest/boot-init activates the VG, mounts root=/dev/bgl12/root, switch_root), and the restored
 # init must print the token.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "${BGL_LVM_DIR}/lib.sh"
 
 readonly ROOT=${W}/origin/root NEW_ROOT=${W}/restored TARGET=${W}/target SPY=${W}/spy
-# The new LV is not named like the origin: mounted at --to, an LV bgl12/root is where the profile's
-# source is live, and restore refuses to write there without --onto-live-system.
-readonly DISK=${RESULT_DIR}/boot-disk.img NEW_LV=restored
+# The new LV gets the origin's name, as after a lost disk: mounted at --to it is where the profile's
+# source would be live, and restore writes there only because the new file system is empty (a
+# non-empty one would need --onto-live-system).
+readonly DISK=${RESULT_DIR}/boot-disk.img NEW_LV=root
 SET=${TARGET}/$(month)
 TOKEN=${SCENARIO%%-*}-$(od -A n -N 8 -t x1 /dev/urandom | tr -d ' \n')
 readonly SET TOKEN
