@@ -347,6 +347,11 @@ teardown() {
   UNPUBLISHED=("${KEPT[@]}")
   undo_all remove_temporary_file "${TEMPORARY_FILES[@]}" || failed=1
   TEMPORARY_FILES=("${KEPT[@]}")
+  # Read-only scratch space of a noop run (restore --from-mirror --noop): removed in noop mode too.
+  if [[ -n ${NOOP_SCRATCH:-} ]]; then
+    rm -rf -- "${NOOP_SCRATCH}" || failed=1
+    NOOP_SCRATCH=
+  fi
   release_sources || failed=1
   return "${failed}"
 }
@@ -372,6 +377,9 @@ tear_down_ended() {
   fi
   if ((SIGNAL_STATUS)); then
     status=${SIGNAL_STATUS}
+  elif ((status == 64)); then
+    # A bad argument found after the traps were set (usage_error): still 64.
+    status=64
   elif ((status != 0)); then
     status=1
   elif ((WARNINGS)); then
@@ -1241,12 +1249,17 @@ stage_file() {
     return 0
   fi
   TEMPORARY_FILES+=("${temporary}")
+  # A new file, never one that is there (noclobber opens it with O_EXCL): a symbolic link someone
+  # left under that name in a shared target is removed, not followed.
+  rm -f -- "${temporary}"
+  set -o noclobber
   {
     if [[ ${mode} == append && -f ${file} ]]; then
       immune cat -- "${file}" || status=$?
     fi
     printf '%s\n' "${line}" || status=$?
   } >"${temporary}" || status=$?
+  set +o noclobber
   if ((status == 0)); then
     immune sync -- "${temporary}" || status=$?
   fi
@@ -1478,7 +1491,7 @@ archive_epoch() {
 # gap from .1.dar up), or is empty; SLICE_COUNT and SLICE_BYTES say what is there.
 check_slices() {
   local -r dir=$1 name=$2
-  local -a slices=("${dir}/${name}".*.dar)
+  local -a slices=("${dir}/${name}".*.dar) sums=("${dir}/${name}".*.dar.sha512)
   local number size
   SLICE_PROBLEM=
   SLICE_COUNT=0
@@ -1487,7 +1500,8 @@ check_slices() {
     SLICE_PROBLEM="it has no slice ${name}.1.dar in ${dir}"
     return 0
   fi
-  for ((number = 1; number <= ${#slices[@]}; number++)); do
+  # A sha512 file is written with each slice: one past the last slice there means a last slice lost.
+  for ((number = 1; number <= ${#slices[@]} || number == ${#slices[@]} + 1 && ${#sums[@]} > ${#slices[@]}; number++)); do
     if [[ ! -f ${dir}/${name}.${number}.dar ]]; then
       SLICE_PROBLEM="its slice ${name}.${number}.dar is missing from ${dir}"
       return 0
@@ -1577,7 +1591,10 @@ record_line() {
     printf '%s >> %s\n' "$(shell_quote printf '%s\n' "${line}")" "$(shell_quote "${file}")" >&3
     return 0
   fi
-  if ! printf '%s\n' "${line}" 2>/dev/null >>"${file}"; then
+  # Whoever else can write to a shared target must not be able to point this append elsewhere.
+  if [[ -L ${file} || (-e ${file} && ! -f ${file}) ]]; then
+    warn "not appending to ${file}: it is a symbolic link or not a regular file"
+  elif ! printf '%s\n' "${line}" 2>/dev/null >>"${file}"; then
     warn "could not append to ${file} (is the file system full?)"
   fi
 }
@@ -1630,6 +1647,8 @@ RESTORE_PATHS=()
 RESTORE_SET_ROOT=
 RESTORE_MONTH=
 RESTORE_NAME=
+# noop mode's scratch copy of a remote mirror's bookkeeping (teardown removes it).
+NOOP_SCRATCH=
 
 restore_option() {
   case $1 in
@@ -1821,9 +1840,12 @@ check_chain_links() {
   done
 }
 
+# The dar -g options of the PATHs asked for (-g PATH -g PATH...); none for the whole tree.
+RESTORE_SELECTION=()
+
 restore_command() {
   local name dir number=0 path
-  local -a selection=() ownership=()
+  local -a ownership=()
   [[ -n ${RESTORE_TO} ]] || usage_error "restore needs --to DIR, the directory to restore into"
   if [[ -n ${RESTORE_AT} && -n ${RESTORE_ARCHIVE} ]]; then
     usage_error "--at and --archive both choose the archive: give one of them"
@@ -1838,11 +1860,12 @@ restore_command() {
   for path in "${RESTORE_PATHS[@]}"; do
     path=$(dar_path_of "${path}")
     if [[ -z ${path} ]]; then
-      selection=()
+      RESTORE_SELECTION=()
       break
     fi
-    selection+=(-g "${path}")
+    RESTORE_SELECTION+=(-g "${path}")
   done
+
   check_restore_destination
   install_traps
   restore_set_root
@@ -1850,7 +1873,11 @@ restore_command() {
   dir=${RESTORE_SET_ROOT}/${RESTORE_MONTH}
   chain_to "${RESTORE_NAME}" || die "cannot restore ${RESTORE_NAME}: ${CHAIN_PROBLEM} in ${dir}/backup_deps; nothing was written"
   say "Restoring source ${SOURCE} as of ${RESTORE_NAME}: ${#CHAIN[@]} archive(s), ${CHAIN[0]} first, into ${RESTORE_TO}"
-  check_chain_links "${dir}"
+  if ((NOOP && RESTORE_FROM_MIRROR)) && [[ -n ${NOOP_SCRATCH} ]]; then
+    say "(noop: the chain's slices are not fetched, so their check is not shown; a real run checks every link before dar -x)"
+  else
+    check_chain_links "${dir}"
+  fi
   if ((EUID != 0)); then
     log INFO "not root: owners are not restored (dar -O); every file belongs to $(id -un)"
     ownership=(-O)
@@ -1859,14 +1886,34 @@ restore_command() {
   for name in "${CHAIN[@]}"; do
     number=$((number + 1))
     say "Restoring ${name} (${number} of ${#CHAIN[@]})"
-    run_child dar -x "${dir}/${name}" -R "${RESTORE_TO}" -N -Q -w "${ownership[@]}" "${selection[@]}"
+    run_child dar -x "${dir}/${name}" -R "${RESTORE_TO}" -N -Q -w "${ownership[@]}" "${RESTORE_SELECTION[@]}"
     case ${CHILD_STATUS} in
       0) ;;
       5) warn "dar could not restore some files of ${name} (exit 5; see above)" ;;
       *) die "dar -x ${name} failed (exit ${CHILD_STATUS}: $(dar_exit_meaning "${CHILD_STATUS}")); ${RESTORE_TO} holds a partial restore: $((number - 1)) of ${#CHAIN[@]} archives applied" ;;
     esac
   done
+  check_paths_restored
   log INFO "restored ${SOURCE} as of ${RESTORE_NAME} into ${RESTORE_TO}"
+}
+
+# check_paths_restored: each PATH asked for is in DIR now; one that is not was not in the archive
+# as of that time (a typo, another volume, deleted by then): the restore fails naming it.
+check_paths_restored() {
+  local index path
+  local -a absent=()
+  if ((NOOP)); then
+    return 0
+  fi
+  for ((index = 1; index < ${#RESTORE_SELECTION[@]}; index += 2)); do
+    path=${RESTORE_SELECTION[index]}
+    if [[ ! -e ${RESTORE_TO}/${path} && ! -L ${RESTORE_TO}/${path} ]]; then
+      absent+=("${path}")
+    fi
+  done
+  if ((${#absent[@]} > 0)); then
+    die "not in ${SOURCE}'s archives as of ${RESTORE_NAME}, so not restored: ${absent[*]}"
+  fi
 }
 
 # ---- list: backup.sh list [--json] [--volume NAME] ----
@@ -2151,8 +2198,8 @@ verify_months() {
 }
 
 verify_command() {
-  local name month archive where=target checked=0 failed=0
-  local -a names=("${SOURCE_NAMES[@]}")
+  local name month archive where=target checked=0 failed=0 sets_root
+  local -a names=("${SOURCE_NAMES[@]}") months=() archives=()
   if ((VERIFY_ALL)) && [[ -n ${VERIFY_SET} ]]; then
     usage_error "--all and --set both choose the sets: give one of them"
   fi
@@ -2167,19 +2214,27 @@ verify_command() {
   install_traps
   for name in "${names[@]}"; do
     SOURCE=${name}
-    while IFS= read -r month; do
-      read_set "${SOURCE_SET_ROOT[${name}]}/${month}" "${SOURCE_PREFIX[${name}]}"
-      for archive in "${SET_ARCHIVES[@]}"; do
-        if was_pruned "${SOURCE_SET_ROOT[${name}]}/${month}" "${archive}" >/dev/null; then
+    # What is there to check: the target's record, or a mirror on this host's own (it may hold
+    # months the target pruned long ago).
+    sets_root=${SOURCE_SET_ROOT[${name}]}
+    mapfile -t months < <(verify_months "${sets_root}")
+    for month in "${months[@]}"; do
+      read_set "${sets_root}/${month}" "${SOURCE_PREFIX[${name}]}"
+      archives=("${SET_ARCHIVES[@]}")
+      for archive in "${archives[@]}"; do
+        if was_pruned "${sets_root}/${month}" "${archive}" >/dev/null; then
           continue
         fi
         checked=$((checked + 1))
         verify_one "${month}" "${archive}" "${where}" || failed=$((failed + 1))
       done
-    done < <(verify_months "${SOURCE_SET_ROOT[${name}]}")
+    done
   done
   if ((failed > 0)); then
     die "${failed} of ${checked} archive(s) on the ${where} are damaged or missing (see above)"
+  fi
+  if ((checked == 0)); then
+    die "nothing to verify on the ${where}: no recorded archive in the sets chosen$([[ -n ${VERIFY_SET} ]] && printf ' (--set %s)' "${VERIFY_SET}") (is the ${where} mounted?)"
   fi
   say "verified ${checked} archive(s) on the ${where}: all whole"
 }
@@ -2213,18 +2268,23 @@ has_archive_present() {
 }
 
 # delete_chain DIR WHY NAME...: records each archive in DIR/pruned, then removes its slices and their
-# sha512 files.
+# sha512 files: the newest archive first, and of each its highest slice first, so that one cut short
+# (a signal is ignored meanwhile, but not SIGKILL) still has its .1.dar and is pruned again next time.
 delete_chain() {
   local -r dir=$1 why=$2
   shift 2
-  local name file bytes=0
-  local -a files=()
-  for name in "$@"; do
-    for file in "${dir}/${name}".*.dar "${dir}/${name}".*.dar.sha512; do
-      if [[ -f ${file} ]]; then
-        files+=("${file}")
-        bytes=$((bytes + $(stat -c %s -- "${file}")))
-      fi
+  local name file bytes=0 index number
+  local -a files=() slices=()
+  for ((index = $#; index >= 1; index--)); do
+    name=${!index}
+    slices=("${dir}/${name}".[0-9]*.dar)
+    for ((number = ${#slices[@]} + 1; number >= 1; number--)); do
+      for file in "${dir}/${name}.${number}.dar.sha512" "${dir}/${name}.${number}.dar"; do
+        if [[ -f ${file} && ! -L ${file} ]]; then
+          files+=("${file}")
+          bytes=$((bytes + $(stat -c %s -- "${file}")))
+        fi
+      done
     done
   done
   say "pruning the chain of ${1} in ${dir}: $# archive(s), $(human_bytes "${bytes}"): ${why}"
@@ -2232,7 +2292,7 @@ delete_chain() {
     record_line "${dir}/pruned" "${name} ${RUN_EPOCH}"
   done
   if ((${#files[@]} > 0)); then
-    run rm -f -- "${files[@]}"
+    commit_step rm -f -- "${files[@]}"
   fi
   PRUNED_CHAINS=$((PRUNED_CHAINS + 1))
 }
@@ -2260,9 +2320,37 @@ tidy_month() {
   run rmdir -- "${dir}"
 }
 
-# prune_set_root SET_ROOT PREFIX KEEP_MONTHS KEEP_DAYS: applies the keep rules to one source's sets.
+# chain_is_whole DIR: every link of CHAIN has its slices in DIR without a gap, and its last
+# verification did not find it damaged or missing.
+chain_is_whole() {
+  local -r dir=$1
+  local name found
+  for name in "${CHAIN[@]}"; do
+    check_slices "${dir}" "${name}"
+    found=$(last_verification "${dir}" "${name}" target)
+    if [[ -n ${SLICE_PROBLEM} || ${found} == damaged* || ${found} == missing* ]]; then
+      return 1
+    fi
+  done
+}
+
+# newest_whole_chain DIR PREFIX: the FULL of the newest chain in DIR that chain_is_whole, or nothing.
+newest_whole_chain() {
+  local -r dir=$1 prefix=$2
+  local index
+  read_set "${dir}" "${prefix}"
+  for ((index = ${#SET_ARCHIVES[@]} - 1; index >= 0; index--)); do
+    if chain_to "${SET_ARCHIVES[index]}" && chain_is_whole "${dir}"; then
+      printf '%s\n' "${CHAIN[0]}"
+      return 0
+    fi
+  done
+}
+
+# prune_set_root SET_ROOT PREFIX KEEP_MONTHS KEEP_DAYS [TARGET_SET_ROOT]: applies the keep rules to
+# one source's sets; on the mirror, TARGET_SET_ROOT is the target's, whose chains are kept too.
 prune_set_root() {
-  local -r set_root=$1 prefix=$2 keep_months=$3 keep_days=$4
+  local -r set_root=$1 prefix=$2 keep_months=$3 keep_days=$4 target_root=${5:-}
   local month dir root archive latest newest_chain='' newest=0 epoch why index
   local -a months=() present=() members=()
   local -A kept_month=()
@@ -2273,13 +2361,11 @@ prune_set_root() {
       present+=("${month}")
     fi
   done
-  # The newest complete chain: the newest month's last good archive, followed back to its FULL.
+  # The newest complete chain: walking back from the newest month's last good archive, the first
+  # chain whose every link is whole (every slice there, not last found damaged or missing).
   for ((index = ${#present[@]} - 1; index >= 0 && ${#newest_chain} == 0; index--)); do
-    read_set "${set_root}/${present[index]}" "${prefix}"
-    latest=$(set_latest "${set_root}/${present[index]}" "${prefix}")
-    if [[ -n ${latest} ]] && chain_to "${latest}"; then
-      newest_chain=${present[index]}/${CHAIN[0]}
-    fi
+    newest_chain=$(newest_whole_chain "${set_root}/${present[index]}" "${prefix}")
+    newest_chain=${newest_chain:+${present[index]}/${newest_chain}}
   done
   for ((index = ${#present[@]} - keep_months; index < ${#present[@]}; index++)); do
     if ((keep_months > 0 && index >= 0)); then
@@ -2305,6 +2391,11 @@ prune_set_root() {
         continue
       fi
       if ((keep_days > 0 && newest > RUN_EPOCH - keep_days * 86400)); then
+        continue
+      fi
+      # The mirror holds at least what the target holds: a chain the target still has would only
+      # be copied back by the next run.
+      if [[ -n ${target_root} && -f ${target_root}/${month}/${root}.1.dar ]]; then
         continue
       fi
       why="not the newest chain"
@@ -2347,6 +2438,9 @@ prune_command() {
     usage_error "prune --mirror: pruning the mirror is off; set [retention] mirror_keep_months or mirror_keep_days (for a mirror on this host) to turn it on"
   elif ((KEEP_MONTHS == 0 && KEEP_DAYS == 0)); then
     usage_error "prune: the profile keeps everything: set [retention] keep_months or keep_days to say what is kept"
+  fi
+  if [[ -n ${VOLUME} ]]; then
+    choose_source "${VOLUME}"
   fi
   take_lock
   install_traps

@@ -56,6 +56,7 @@ function viewModel(plan: Plan, noopVariant: boolean) {
     sourceNames: plan.sources.map((s) => s.name),
     pruneAfterBackupFlag: plan.retention.pruneAfterBackup ? 1 : 0,
     mirrorRemote: plan.mirror?.remote !== undefined,
+    mirrorLocal: plan.mirror !== undefined && plan.mirror.remote === undefined,
     mirrorPrunable: plan.retention.mirrorKeepMonths > 0 || plan.retention.mirrorKeepDays > 0,
     compareWithSourceFlag: plan.compareWithSource ? 1 : 0,
     fullEvery: 'count' in policy ? `${policy.count} ${policy.every}` : policy.every,

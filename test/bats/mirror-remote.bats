@@ -79,3 +79,14 @@ rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --inc
   assert_contains "${stderr}" "ERROR: mirror: ${name} is damaged: slice ${name}.1.dar on the mirror backup@mirror.example:${MIRROR}/${MONTH} does not match the sha512 written with it"
   grep -qE "^${name} mirror damaged [0-9]+$" "${MONTH_DIR}/verified"
 }
+
+@test "restore --from-mirror --noop on a remote mirror reads its bookkeeping and shows the fetch and dar -x, writing nothing" {
+  run -0 --separate-stderr "${SCRIPT}"
+  local -r restored=${BATS_TEST_TMPDIR}/restored
+  run -0 --separate-stderr "${SCRIPT}" restore --from-mirror --noop --to "${restored}"
+  assert_contains "${output}" "# Restoring source main as of ${PREFIX}${STAMP}-FULL: 1 archive(s)"
+  assert_contains "${output}" "'--include=${PREFIX}${STAMP}-FULL.*.dar' '--include=${PREFIX}${STAMP}-FULL.*.dar.sha512' '--exclude=*' -- backup@mirror.example:${MIRROR}/${MONTH}/ "
+  assert_contains "${output}" "dar -x "
+  [[ ! -e ${restored} ]]
+  assert_equal '' "$(find "${TMPDIR}" -maxdepth 1 -name 'backup-gen-noop.*')" 'the noop scratch copy left behind'
+}

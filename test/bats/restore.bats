@@ -257,7 +257,8 @@ with_retention() {
   BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune --noop
   grep -qF "pruning the chain of ${FULL1} in ${T}/target/${M1}: 3 archive(s)" <<<"${output}"
   grep -qF "${M1} is not one of the newest 1 month(s)" <<<"${output}"
-  grep -qF "rm -f -- ${T}/target/${M1}/${FULL1}.1.dar" <<<"${output}"
+  # The newest archive first, each one's highest slice first: .1.dar of the FULL goes last.
+  grep -qE "^rm -f -- ${T}/target/${M1}/${INC2}\.1\.dar\.sha512 ${T}/target/${M1}/${INC2}\.1\.dar .* ${T}/target/${M1}/${FULL1}\.4\.dar\.sha512 ${T}/target/${M1}/${FULL1}\.4\.dar .* ${T}/target/${M1}/${FULL1}\.1\.dar$" <<<"${output}"
   [[ -f ${T}/target/${M1}/${FULL1}.1.dar ]]
   [[ -f ${T}/target/${M1}/${INC2}.1.dar.sha512 ]]
   BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune
@@ -279,9 +280,16 @@ with_retention() {
   run -64 bash "${SCRIPT}" prune --mirror
   grep -qF 'pruning the mirror is off' <<<"${output}"
   with_retention 'mirror_keep_months = 1'
+  # The mirror keeps at least what the target keeps: the next run would only copy it back.
   BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune --mirror
-  [[ ! -e ${T}/mirror/${M1}/${FULL1}.1.dar && -f ${T}/mirror/${M2}/${FULL2}.1.dar ]]
-  [[ -f ${T}/target/${M1}/${FULL1}.1.dar ]]
+  [[ -f ${T}/mirror/${M1}/${FULL1}.1.dar && -f ${T}/target/${M1}/${FULL1}.1.dar ]]
+  # Once the target no longer holds March, the mirror's rule applies.
+  with_retention 'keep_months = 1'
+  BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune
+  BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune --mirror
+  [[ ! -e ${T}/mirror/${M1} && -f ${T}/mirror/${M2}/${FULL2}.1.dar ]]
+  BG_TEST_NOW='2024-04-21 09:10:30' run -0 bash "${SCRIPT}"
+  [[ ! -e ${T}/mirror/${M1} ]]
 }
 
 @test "prune_after_backup: a successful run prunes the target after the copy" {
@@ -312,4 +320,107 @@ with_retention() {
     rm -rf -- "${shared}"
     (($(grep -cE ' ok$' <<<"${output}") == 6))
   fi
+}
+
+# compare_profile: a small directory profile with [dar] compare_with_source = yes, compiled into
+# ${T}/cmp.sh, with its own source and target.
+compare_profile() {
+  mkdir -p -- "${T}/cmp-src" "${T}/cmp-target"
+  printf 'one\n' >"${T}/cmp-src/a.txt"
+  cat >"${T}/cmp.ini" <<INI
+[backup]
+source_type = directory
+source_root = ${T}/cmp-src
+target = ${T}/cmp-target
+archive_prefix = cmp-
+
+[dar]
+compare_with_source = yes
+INI
+  node "${REPO}/dist/cli.js" "${T}/cmp.ini" >"${T}/cmp.sh"
+}
+
+@test "compare_with_source: dar -d proves the archive against its source before it is published" {
+  compare_profile
+  BG_TEST_NOW='2024-04-03 09:10:30' run -0 bash "${T}/cmp.sh" -lINFO
+  grep -qF 'dar -d: cmp-2024-04-03T0910-FULL matches' <<<"${output}"
+  [[ -f ${T}/cmp-target/2024-04/cmp-2024-04-03T0910-FULL.1.dar ]]
+}
+
+@test "compare_with_source: a difference fails the source and nothing is published" {
+  compare_profile
+  # A dar that, once the archive is written, changes the source: dar -d must see it.
+  mkdir -p -- "${T}/wrap"
+  cat >"${T}/wrap/dar" <<WRAP
+#!/usr/bin/env bash
+status=0
+/usr/bin/dar "\$@" || status=\$?
+if [[ \$1 == -c ]]; then
+  printf 'changed after the archive\n' >"${T}/cmp-src/a.txt"
+fi
+exit "\${status}"
+WRAP
+  chmod +x -- "${T}/wrap/dar"
+  BACKUP_GEN_PATH=${T}/wrap:${BACKUP_GEN_PATH} BG_TEST_NOW='2024-04-03 09:10:30' run -1 bash "${T}/cmp.sh"
+  grep -qF "dar -d found cmp-2024-04-03T0910-FULL different from ${T}/cmp-src" <<<"${output}"
+  [[ -z $(find "${T}/cmp-target" -name '*.dar') ]]
+  [[ ! -e ${T}/cmp-target/2024-04/latest_successful ]]
+}
+
+@test "prune keeps the newest chain that is whole: a damaged newest chain never takes the only good one with it" {
+  with_retention 'keep_months = 1'
+  printf '\x5a' | dd of="${T}/target/${M2}/${FULL2}.2.dar" bs=1 seek=1000 conv=notrunc status=none
+  run -1 bash "${SCRIPT}" verify
+  BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune
+  [[ -f ${T}/target/${M1}/${FULL1}.1.dar && -f ${T}/target/${M1}/${INC2}.1.dar ]]
+  # The same when a slice of it is gone, unverified.
+  rm -f -- "${T}/target/${M2}/verified" "${T}/target/${M2}/${FULL2}.3.dar"
+  BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune
+  [[ -f ${T}/target/${M1}/${FULL1}.1.dar ]]
+}
+
+@test "a lost last slice is found by its sha512 file left beside it, on the target and the mirror" {
+  rm -f -- "${T}/target/${M1}/${FULL1}.4.dar"
+  run -0 bash "${SCRIPT}" list
+  grep -qE "^      FULL  2024-03-05 09:10  ${FULL1}  MISSING" <<<"${output}"
+  rm -f -- "${T}/mirror/${M2}/${FULL2}.4.dar"
+  run -1 bash "${SCRIPT}" verify --mirror
+  grep -qF "mirror: ${FULL2} is missing: its slice ${FULL2}.4.dar is missing from ${T}/mirror/${M2}" <<<"${output}"
+}
+
+@test "verify that checks nothing fails: an empty or unmounted target is not all whole" {
+  run -1 bash "${SCRIPT}" verify --set 2099-01
+  grep -qF 'nothing to verify on the target: no recorded archive in the sets chosen (--set 2099-01)' <<<"${output}"
+  rm -rf -- "${T:?}/target/"*
+  run -1 bash "${SCRIPT}" verify
+}
+
+@test "verify --mirror reads a local mirror's own record: months the target pruned are checked there too" {
+  with_retention 'keep_months = 1'
+  BG_TEST_NOW='2024-04-20 00:00' run -0 bash "${SCRIPT}" prune
+  run -0 bash "${SCRIPT}" verify --mirror --all
+  grep -qF 'verified 5 archive(s) on the mirror: all whole' <<<"${output}"
+}
+
+@test "a bookkeeping file that is a symbolic link is never appended to" {
+  local -r outside=${T}/outside-file
+  : >"${outside}"
+  ln -s -- "${outside}" "${T}/target/${M2}/verified.new"
+  rm -f -- "${T}/target/${M2}/verified"
+  mv -- "${T}/target/${M2}/verified.new" "${T}/target/${M2}/verified"
+  run -2 bash "${SCRIPT}" verify
+  grep -qF "not appending to ${T}/target/${M2}/verified: it is a symbolic link" <<<"${output}"
+  [[ ! -s ${outside} ]]
+}
+
+@test "restore of a PATH the chain does not hold fails naming it; bad arguments exit 64 even after the lock" {
+  run -1 bash "${SCRIPT}" restore --to "${T}/r" "${WORK}/src/april.txt" "${WORK}/src/no-such-file"
+  grep -qF "not in main's archives as of ${INC3}, so not restored: no-such-file" <<<"${output}"
+  with_retention 'keep_months = 1'
+  run -64 bash "${SCRIPT}" prune --volume bogus
+  grep -qF "no source 'bogus'" <<<"${output}"
+  sed -i '/^\[rsync\]/,$d' "${T}/rt.ini"
+  node "${REPO}/dist/cli.js" "${T}/rt.ini" >"${T}/rt.sh"
+  run -64 bash "${SCRIPT}" restore --from-mirror --to "${T}/r2"
+  grep -qF 'this profile has no mirror' <<<"${output}"
 }
