@@ -98,7 +98,7 @@ ARCHIVE_PARENT=
 MOUNTED=()
 MOUNT_DIRS=()
 UNPUBLISHED=()
-# The sources whose backup worked, and those whose backup failed (run_source).
+# The sources whose backup worked, those whose backup failed, and those a hook skipped (run_source).
 SOURCES_BACKED_UP=()
 SOURCES_FAILED=()
 # dar -P options for the target, mirror, lock and log file where they lie inside a source.
@@ -1336,9 +1336,10 @@ on_source_exit() {
   exit "${FINAL_STATUS}"
 }
 
-# run_source NAME FUNCTION: backs up one source in a subshell; records whether it worked.
+# run_source NAME COMMAND...: backs up one source in a subshell; records whether it worked.
 run_source() {
-  local -r name=$1 function=$2
+  local -r name=$1
+  shift
   local status=0
   # A signal between the fork and CHILD_PID would leave the subshell running unseen: it waits.
   defer_signals "source ${name} was starting"
@@ -1346,7 +1347,7 @@ run_source() {
     trap 'on_source_exit' EXIT
     install_signal_traps
     trap 'on_error "${LINENO}" "$?"' ERR
-    "${function}"
+    "$@"
   ) &
   CHILD_PID=$!
   CHILD_IS_SUBSHELL=1

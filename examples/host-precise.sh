@@ -113,6 +113,10 @@ SNAPSHOT_IN_USE=
 SNAPSHOT_IN_USE_TYPE=
 # The other filesystems mounted inside the origin being backed up (name_filesystems_inside).
 FILESYSTEMS_INSIDE=()
+# What check_lvm_source learned of each source's origin, for the steps after the snapshot.
+declare -A ORIGIN_SEGMENT_TYPE=() ORIGIN_POOL=() ORIGIN_FILESYSTEM=()
+# Bytes the snapshots of each volume group need (preflight_free_space), for snapshots = together.
+declare -A SNAPSHOT_ROOM_NEEDED=()
 # A thin snapshot's pool watcher (start_pool_watcher), the file it writes its alarm to, and what
 # parse_pool_use last read.
 POOL_WATCHER_PID=
@@ -121,7 +125,7 @@ POOL_DATA=
 POOL_METADATA=
 POOL_TROUBLE=
 UNPUBLISHED=()
-# The sources whose backup worked, and those whose backup failed (run_source).
+# The sources whose backup worked, those whose backup failed, and those a hook skipped (run_source).
 SOURCES_BACKED_UP=()
 SOURCES_FAILED=()
 # dar -P options for the target, mirror, lock and log file where they lie inside a source.
@@ -973,6 +977,8 @@ preflight_free_space() {
     needed=$(largest_snapshot_bytes "${origin_size}")
   fi
   needed=$(((needed + extent - 1) / extent * extent))
+  # With snapshots = together, check_room_for_all_snapshots checks the sum.
+  SNAPSHOT_ROOM_NEEDED[${volume_group}]=$((${SNAPSHOT_ROOM_NEEDED[${volume_group}]:-0} + needed))
   if ((needed > free)); then
     die "not enough free space in volume group ${volume_group} for the snapshot of ${origin}: it needs $((needed / 1048576)) MiB (snapshot_size = ${value}), the volume group has $((free / 1048576)) MiB free; free some space or lower snapshot_size"
   fi
@@ -989,14 +995,16 @@ largest_snapshot_bytes() {
 }
 
 # The snapshot LV itself stays writable, so ext4 and XFS can replay their journals under a ro mount.
+# A failure is returned, not left to errexit: take_snapshots calls this in a condition, so that
+# after_snapshot runs whatever happened.
 create_snapshot() {
   local -r volume_group=$1 origin=$2 snapshot=$3 type=$4
   shift 4
   SNAPSHOTS+=("${volume_group}/${snapshot}")
-  run lvcreate --snapshot --name "${snapshot}" --addtag "${SNAPSHOT_TAG}" --addtag "${RUN_TAG}" "$@" "${volume_group}/${origin}"
+  run lvcreate --snapshot --name "${snapshot}" --addtag "${SNAPSHOT_TAG}" --addtag "${RUN_TAG}" "$@" "${volume_group}/${origin}" || return
   if [[ ${type} == thin ]]; then
     # LVM marks thin snapshots "skip activation"; -K (--ignoreactivationskip) activates it anyway.
-    run lvchange --activate y --ignoreactivationskip "${volume_group}/${snapshot}"
+    run lvchange --activate y --ignoreactivationskip "${volume_group}/${snapshot}" || return
   fi
 }
 
@@ -2322,26 +2330,23 @@ mirror_after_failure() {
   fi
 }
 
-# ---- source main: snapshot of data/os-xub-precise ----
-# [backup] source_type, host-precise.ini:10
-# [backup] target, host-precise.ini:11
-# [backup] archive_prefix, host-precise.ini:12
-# [lvm] volume_group, host-precise.ini:3
-# [lvm] logical_volume, host-precise.ini:4
-# [lvm] snapshot_lv_name, host-precise.ini:5
-# [lvm] snapshot_size, host-precise.ini:7
-# [bindmounts] equals, host-precise.ini:15
-backup_main() {
-  local -r volume_group=data origin=os-xub-precise snapshot=os-xub-precise-backsnap
-  local -r set_root=/media/backups/dar prefix=hostname-os-xub-precise-
-  local -r extra_mount_options=''
-  local -ra snapshot_size=(--size 2G)
-  local -ra bind_mounts=(/boot)
-  local -ra subdirs=()
-  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
-  local -r source_name=main profile_section=lvm snapshot_bytes=2147483648
-  local -r thin_pool_threshold=80
-  local segment_type pool type options path
+# ---- the steps of an LVM source ----
+# Each step runs inside a source's settings function (source_NAME STEP), whose locals it reads:
+# volume_group, origin, snapshot, set_root, prefix, extra_mount_options, snapshot_size, bind_mounts,
+# subdirs, dar_options, source_name, profile_section, snapshot_bytes, thin_pool_threshold. What the
+# checks learn about the origin is kept in the ORIGIN_* arrays, for the steps after them: with
+# [backup] snapshots = together those run later, and in the source's subshell.
+
+# back_up_lvm_source: snapshots one at a time: check, snapshot, archive, release, publish.
+back_up_lvm_source() {
+  check_lvm_source
+  take_snapshots "${source_name}"
+  archive_lvm_snapshot
+}
+
+# check_lvm_source: everything that can be known before the snapshot is taken.
+check_lvm_source() {
+  local segment_type pool type
   say "Source ${source_name}: ${volume_group}/${origin}"
   exclude_protected_from_volume "/dev/${volume_group}/${origin}" "${bind_mounts[@]}"
   sweep_leftover_snapshot "${volume_group}" "${origin}" "${snapshot}"
@@ -2354,10 +2359,27 @@ backup_main() {
   check_filesystem_kind "${volume_group}" "${origin}" "${type}"
   name_filesystems_inside "${volume_group}/${origin}" "${bind_mounts[@]}"
   preflight_free_space "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}"
-  options=$(snapshot_mount_options "${type}" "${extra_mount_options}")
-  create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${segment_type}" "${snapshot_size[@]}"
+  ORIGIN_SEGMENT_TYPE[${source_name}]=${segment_type}
+  ORIGIN_POOL[${source_name}]=${pool}
+  ORIGIN_FILESYSTEM[${source_name}]=${type}
+}
+
+# create_source_snapshot: lvcreate; returns its failure rather than exiting, so that take_snapshots
+# still runs after_snapshot.
+create_source_snapshot() {
+  create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${ORIGIN_SEGMENT_TYPE[${source_name}]}" "${snapshot_size[@]}"
+}
+
+# archive_lvm_snapshot: mounts the snapshot taken for this source, archives it, releases it, then
+# tests and publishes the archive. In a source's subshell, which owns this snapshot alone (with
+# snapshots = together it inherited the list of all of them).
+archive_lvm_snapshot() {
+  local -r segment_type=${ORIGIN_SEGMENT_TYPE[${source_name}]} pool=${ORIGIN_POOL[${source_name}]}
+  local options path
+  SNAPSHOTS=("${volume_group}/${snapshot}")
+  options=$(snapshot_mount_options "${ORIGIN_FILESYSTEM[${source_name}]}" "${extra_mount_options}")
   make_mount_dir
-  mount_snapshot "/dev/${volume_group}/${snapshot}" "${MOUNT_DIR}" "${type}" "${options}"
+  mount_snapshot "/dev/${volume_group}/${snapshot}" "${MOUNT_DIR}" "${ORIGIN_FILESYSTEM[${source_name}]}" "${options}"
   check_bind_targets "${MOUNT_DIR}" "${bind_mounts[@]}"
   for path in "${bind_mounts[@]}"; do
     bind_mount_into "${MOUNT_DIR}" "${path}"
@@ -2374,6 +2396,50 @@ backup_main() {
   release_sources
   test_archive
   publish_archive
+}
+
+# take_snapshots NAME...: the quiesce window: before_snapshot, the snapshot of each source NAME (in
+# the order given, one right after the other), after_snapshot. after_snapshot runs even when a
+# snapshot could not be taken, so that what before_snapshot quiesced is always released. Nothing is
+# taken when before_snapshot asks to skip (HOOK_SKIPPED=1).
+take_snapshots() {
+  local name failed='' released=1
+  for name in "$@"; do
+    if ! "source_${name//-/_}" create_source_snapshot; then
+      failed=${name}
+      break
+    fi
+  done
+  if [[ -n ${failed} ]]; then
+    die "the snapshot of source ${failed} could not be taken (see above)"
+  fi
+  if ((!released)); then
+    die "hook after_snapshot failed (see above); nothing was archived"
+  fi
+}
+
+
+# ---- source main: snapshot of data/os-xub-precise ----
+# [backup] source_type, host-precise.ini:10
+# [backup] target, host-precise.ini:11
+# [backup] archive_prefix, host-precise.ini:12
+# [lvm] volume_group, host-precise.ini:3
+# [lvm] logical_volume, host-precise.ini:4
+# [lvm] snapshot_lv_name, host-precise.ini:5
+# [lvm] snapshot_size, host-precise.ini:7
+# [bindmounts] equals, host-precise.ini:15
+# source_main STEP...: runs the LVM steps (lvm-source) with this source's settings.
+source_main() {
+  local -r volume_group=data origin=os-xub-precise snapshot=os-xub-precise-backsnap
+  local -r set_root=/media/backups/dar prefix=hostname-os-xub-precise-
+  local -r extra_mount_options=''
+  local -ra snapshot_size=(--size 2G)
+  local -ra bind_mounts=(/boot)
+  local -ra subdirs=()
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
+  local -r source_name=main profile_section=lvm snapshot_bytes=2147483648
+  local -r thin_pool_threshold=80
+  "$@"
 }
 
 # ---- sources: each one on its own ----
@@ -2393,9 +2459,10 @@ on_source_exit() {
   exit "${FINAL_STATUS}"
 }
 
-# run_source NAME FUNCTION: backs up one source in a subshell; records whether it worked.
+# run_source NAME COMMAND...: backs up one source in a subshell; records whether it worked.
 run_source() {
-  local -r name=$1 function=$2
+  local -r name=$1
+  shift
   local status=0
   # A signal between the fork and CHILD_PID would leave the subshell running unseen: it waits.
   defer_signals "source ${name} was starting"
@@ -2403,7 +2470,7 @@ run_source() {
     trap 'on_source_exit' EXIT
     install_signal_traps
     trap 'on_error "${LINENO}" "$?"' ERR
-    "${function}"
+    "$@"
   ) &
   CHILD_PID=$!
   CHILD_IS_SUBSHELL=1
@@ -3542,7 +3609,7 @@ backup_command() {
   set_run_time
   set_run_tag
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
-  run_source main backup_main
+  run_source main source_main back_up_lvm_source
   check_sources_backed_up
   copy_to_mirror
   check_mirror_copies

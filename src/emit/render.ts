@@ -4,6 +4,8 @@ import Handlebars from 'handlebars';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/plan.js';
+import { HOOK_NAMES } from '../profile/profile.js';
+import { DEFAULT_HOOK_TIMEOUT } from '../profile/schema.js';
 import { markLiteral, placeDirectives } from './directives.js';
 import { commentText, quote } from './quote.js';
 
@@ -59,6 +61,10 @@ function viewModel(plan: Plan, noopVariant: boolean) {
     mirrorLocal: plan.mirror !== undefined && plan.mirror.remote === undefined,
     mirrorPrunable: plan.retention.mirrorKeepMonths > 0 || plan.retention.mirrorKeepDays > 0,
     compareWithSourceFlag: plan.compareWithSource ? 1 : 0,
+    snapshotMode: plan.snapshots,
+    snapshotsTogether: plan.snapshots === 'together',
+    lvmSourceNames: plan.sources.filter((s) => s.kind === 'lvm').map((s) => s.name),
+    hookGiven: Object.fromEntries(HOOK_NAMES.map((name) => [name, plan.hooks.some((h) => h.name === name)])),
     fullEvery: 'count' in policy ? `${policy.count} ${policy.every}` : policy.every,
     fullEveryCount: 'count' in policy ? policy.count : 0,
     fullEveryMonth: policy.every === 'month',
@@ -80,6 +86,8 @@ function viewModel(plan: Plan, noopVariant: boolean) {
       mirrorKeepMonths: provenance('retention mirror_keep_months', '[retention] mirror_keep_months: no limit'),
       mirrorKeepDays: provenance('retention mirror_keep_days', '[retention] mirror_keep_days: no limit'),
       compareWithSource: provenance('dar compare_with_source', '[dar] compare_with_source = false'),
+      snapshots: provenance('backup snapshots', '[backup] snapshots = one at a time'),
+      hookTimeout: provenance('hooks timeout', `[hooks] timeout = ${DEFAULT_HOOK_TIMEOUT}`),
     },
     mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, local: plan.mirror.remote === undefined, rsyncHost: remoteLogin(plan.mirror, true), sshHost: remoteLogin(plan.mirror, false), touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },
     sources: plan.sources.map((s) => ({ ...s, extraMountOptions: s.snapshot?.mountOptions.join(',') ?? '' })),

@@ -1,7 +1,7 @@
 // Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
 // emitter has no decisions left to make.
-import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
-import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
+import { HOOK_NAMES, type DarSettings, type Profile, type RsyncSettings, type Source } from '../profile/profile.js';
+import type { Plan, PlannedHook, PlannedMirror, PlannedSource } from './plan.js';
 import { outermostBindMounts } from '../profile/rules.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
@@ -43,15 +43,20 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     retention: profile.retention,
     targetReserveBytes: reserveBytes(profile.targetReserve),
     compareWithSource: profile.dar.compareWithSource,
+    snapshots: profile.snapshotMode,
+    hooks: plannedHooks(profile, profileName),
+    hookTimeoutSeconds: profile.hooks.timeoutSeconds,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
-    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror),
+    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror, Object.keys(profile.hooks.commands).length > 0),
     needsRoot: needsLvm,
   };
 }
 
 /** In a fixed order: the base, LVM's, mountpoint for a mount check (LVM's has it), the mirror's. */
-function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined): string[] {
+function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined, hasHooks: boolean): string[] {
   const commands = [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : [])];
+  // run_hook: env passes the hook its BACKUP_GEN_* variables.
+  if (hasHooks) commands.push('env');
   if ((targetMustBeMounted || mirror?.mustBeMounted === true) && !commands.includes('mountpoint')) commands.push('mountpoint');
   if (mirror !== undefined) commands.push('rsync');
   if (mirror?.remote !== undefined) commands.push('ssh');
@@ -96,6 +101,14 @@ function planSource(source: Source, profile: Profile, provenance: string[]): Pla
     darOptions: darOptionsFor(source, dar),
     provenance,
   };
+}
+
+/** The hooks given, in the order a run reaches them. */
+function plannedHooks(profile: Profile, profileName: string): PlannedHook[] {
+  return HOOK_NAMES.flatMap((name) => {
+    const command = profile.hooks.commands[name];
+    return command === undefined ? [] : [{ name, command, provenance: provenanceLine(`hooks ${name}`, profile.lines[`hooks ${name}`] ?? 0, profileName) }];
+  });
 }
 
 /** [backup] target_reserve in bytes: 0 for none; one too large for bash arithmetic is the largest it holds, never "no reserve". */

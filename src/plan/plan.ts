@@ -1,7 +1,7 @@
 // Stage 3 output type: the resolved plan. Everything the script needs is decided here, in order;
 // the emitter only lays it out. `backup-gen plan` prints this as JSON.
-import type { RetentionSettings } from '../profile/profile.js';
-import type { FullPolicy } from '../profile/values.js';
+import type { HookName, RetentionSettings } from '../profile/profile.js';
+import type { FullPolicy, SnapshotMode } from '../profile/values.js';
 
 export interface PlannedSnapshot {
   volumeGroup: string;
@@ -61,6 +61,15 @@ export interface PlannedMirror {
   provenance: string[];
 }
 
+export interface PlannedHook {
+  /** Its [hooks] key: where in the run it runs. */
+  name: HookName;
+  /** Run with bash -c. */
+  command: string;
+  /** "[hooks] NAME, FILE:LINE". */
+  provenance: string;
+}
+
 export interface Plan {
   generator: { name: 'backup-gen'; version: string };
   profileName: string;
@@ -78,6 +87,12 @@ export interface Plan {
   targetReserveBytes: number;
   /** [dar] compare_with_source: dar -d before the snapshot is released. */
   compareWithSource: boolean;
+  /** [backup] snapshots: one at a time, or all LVM sources' together in one quiesce window. */
+  snapshots: SnapshotMode;
+  /** [hooks] given, in the order they run. */
+  hooks: PlannedHook[];
+  /** [hooks] timeout. */
+  hookTimeoutSeconds: number;
   /** "[section] key, FILE:LINE" of each profile-wide key given, by "section key". */
   provenance: Record<string, string>;
   /** Commands the script checks for at start, in a fixed order. */

@@ -1,11 +1,11 @@
 // Stage 2b, normalize: typed sections → Profile, every default filled in. Missing keys, keys that
 // do not apply, and settings that contradict each other are reported here, all at once.
 import type { Diagnostic } from '../diagnostics.js';
-import type { DarSettings, Profile, RetentionSettings, RsyncSettings, Source, SourceKind } from './profile.js';
-import { DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
+import { HOOK_NAMES, type DarSettings, type HookSettings, type Profile, type RetentionSettings, type RsyncSettings, type Source, type SourceKind } from './profile.js';
+import { DEFAULT_HOOK_TIMEOUT, DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
-import { lvName, parseValue, type FullPolicy, type MirrorDestination, type SnapshotSize } from './values.js';
+import { lvName, parseValue, type FullPolicy, type MirrorDestination, type SnapshotMode, type SnapshotSize } from './values.js';
 import { splitWords } from './words.js';
 
 /** Reads typed values of one section and reports what is missing or does not apply. */
@@ -87,6 +87,8 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     lockFile: backup.get<string>('lock_file'),
     lockWaitSeconds: backup.get<number>('lock_wait') ?? 0,
     targetReserve: backup.get<string>('target_reserve'),
+    snapshotMode: backup.get<SnapshotMode>('snapshots') ?? 'one at a time',
+    hooks: hookSettings(find('hooks')),
     dar: darSettings(find('dar'), diagnostics),
     retention: retentionSettings(find('retention')),
     rsync: rsyncSettings(find('rsync')),
@@ -222,6 +224,15 @@ function retentionSettings(retention: SectionReader): RetentionSettings {
     mirrorKeepMonths: retention.get<number>('mirror_keep_months') ?? 0,
     mirrorKeepDays: retention.get<number>('mirror_keep_days') ?? 0,
   };
+}
+
+function hookSettings(hooks: SectionReader): HookSettings {
+  const commands: HookSettings['commands'] = {};
+  for (const name of HOOK_NAMES) {
+    const command = hooks.get<string>(name);
+    if (command !== undefined) commands[name] = command;
+  }
+  return { commands, timeoutSeconds: hooks.get<number>('timeout') ?? DEFAULT_HOOK_TIMEOUT };
 }
 
 function rsyncSettings(rsync: SectionReader): RsyncSettings | undefined {

@@ -1,6 +1,6 @@
 // Stage 2 output type: the validated, normalized profile. Every default is filled in and every
 // value has its type; `lines` remembers where each key was written, for provenance comments.
-import type { FullPolicy, SnapshotSize } from './values.js';
+import type { FullPolicy, SnapshotMode, SnapshotSize } from './values.js';
 
 export interface LvmSnapshot {
   volumeGroup: string;
@@ -53,6 +53,17 @@ export interface RetentionSettings {
   mirrorKeepDays: number;
 }
 
+/** The points of a backup run where [hooks] commands run, in the order they come. */
+export const HOOK_NAMES = ['before_backup', 'before_snapshot', 'after_snapshot', 'before_archive', 'after_archive', 'on_success', 'on_failure', 'finally'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+export interface HookSettings {
+  /** The command of each hook given. */
+  commands: Partial<Record<HookName, string>>;
+  /** [hooks] timeout: the time limit of each hook. */
+  timeoutSeconds: number;
+}
+
 export interface RsyncSettings {
   /** As written: a local directory, or [user@]host:/path. */
   targetDir: string;
@@ -78,6 +89,9 @@ export interface Profile {
   /** Undefined: the plan derives one from the profile's name. */
   lockFile?: string;
   lockWaitSeconds: number;
+  /** [backup] snapshots: taken one at a time (each before its archive), or together in one quiesce window. */
+  snapshotMode: SnapshotMode;
+  hooks: HookSettings;
   /** [backup] target_reserve as written (10G); undefined for none. */
   targetReserve?: string;
   dar: DarSettings;

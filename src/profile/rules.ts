@@ -145,7 +145,15 @@ const retentionIsUsable: Rule = (profile) => {
   return problems;
 };
 
-const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce, retentionIsUsable];
+/** snapshots = together is about several LVM sources; with fewer it changes nothing, which the user should know. */
+const snapshotsTogetherHasSeveral: Rule = (profile) => {
+  const lvmSources = profile.sources.filter((s) => s.lvm !== undefined).length;
+  if (profile.snapshotMode !== 'together' || lvmSources >= 2) return [];
+  const message = `snapshots = together takes the snapshots of several LVM sources in one quiesce window; this profile has ${lvmSources === 0 ? 'no LVM source' : 'one'}, so it changes nothing`;
+  return [{ severity: 'warning', code: 'BG031', line: profile.lines['backup snapshots'] ?? 0, section: 'backup', key: 'snapshots', message }];
+};
+
+const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce, retentionIsUsable, snapshotsTogetherHasSeveral];
 
 export function checkProfileRules(profile: Profile, backupLine: number): Diagnostic[] {
   return RULES.flatMap((rule) => rule(profile, backupLine));

@@ -31,6 +31,8 @@ export const DEFAULT_NO_COMPRESS = '*.avi *.bz2 *.gif *.gz *.jpg *.mov *.mpg *.m
 export const DEFAULT_SLICE_SIZE = '1875000000';
 /** thin_pool_threshold's default; its doc says why 80. */
 export const DEFAULT_THIN_POOL_THRESHOLD = 80;
+/** [hooks] timeout's default: a database flush takes seconds; a dump into the volume may take minutes. */
+export const DEFAULT_HOOK_TIMEOUT = 300;
 
 const volumeKeys = (legacy: boolean): KeySpec[] => [
   { key: 'volume_group', kind: v.vgName, required: 'when source_type = lvm', doc: 'Volume group of the origin logical volume.', example: 'data', original: legacy },
@@ -122,6 +124,15 @@ export const SCHEMA: SectionSpec[] = [
         example: '20G',
         original: false,
       },
+      {
+        key: 'snapshots',
+        kind: v.snapshotMode,
+        default: 'one at a time',
+        doc: '"one at a time": each LVM source\'s snapshot is taken right before its archive and removed right after it, so only one exists at a time. "together": every LVM source\'s snapshot is taken in one quiesce window (one before_snapshot hook, the snapshots one right after the other, one after_snapshot hook) before the first archive, so that they show one point in time: a database whose data and logs live on different LVs. The volume groups must have room for all of them at once (checked before the first is taken), and each one lives until its own archive is done, so it needs room for the writes of the archives before it too. A problem while taking them stops the run before any archive is made. The summary says which mode ran.',
+        example: 'together',
+        commentedInExample: true,
+        original: false,
+      },
       { key: 'log_file', kind: v.absolutePath, default: '(none)', doc: 'Append a DEBUG-level log of every run here; --log-file overrides it.', example: '/var/log/backup-gen.log', original: false },
     ],
   },
@@ -204,6 +215,21 @@ export const SCHEMA: SectionSpec[] = [
       },
       { key: 'ssh_identity_file', kind: v.absolutePath, default: '(none)', doc: 'For a remote target_dir: the private key ssh uses (ssh -i); by default ssh\'s own configuration decides.', example: '/root/.ssh/backup_ed25519', original: false },
       { key: 'ssh_port', kind: v.port, default: '(ssh\'s own: 22)', doc: 'For a remote target_dir: the port of its ssh server (ssh -p).', example: '22', original: false },
+    ],
+  },
+  {
+    name: 'hooks',
+    doc: 'Commands run at fixed points of a backup run (not of restore, list, verify or prune), each with bash -c, stdin from /dev/null, its output in the log (at INFO), and its context in BACKUP_GEN_* environment variables (see "Hooks" in the README; never pasted into the command). A hook that fails (exit status other than 0 and 75) fails the run, naming the hook and its status; exit 75 from before_backup, before_snapshot or before_archive skips cleanly: the whole run, or that source (its chain does not move, nothing is published, the run still exits 0). A hook never holds the run\'s lock, and processes it leaves running are stopped (SIGTERM) when the source or the run ends. The snapshot hooks run for LVM sources only.',
+    keys: [
+      { key: 'before_backup', kind: v.hookCommand, default: '(none)', doc: 'Once, after the lock is taken and before the first source: e.g. skip (exit 75) when a removable target is absent.', example: 'test -e /srv/backup-disk/.present || exit 75', commentedInExample: true, original: false },
+      { key: 'before_snapshot', kind: v.hookCommand, default: '(none)', doc: 'Right before a snapshot is taken (with snapshots = together: once, before all of them): quiesce the application, such as a database flush and lock. Keep the window short: after_snapshot releases it.', example: 'sync', commentedInExample: true, original: false },
+      { key: 'after_snapshot', kind: v.hookCommand, default: '(none)', doc: 'Right after the snapshot is taken (with snapshots = together: once, after the last): release what before_snapshot quiesced. It runs also when taking the snapshot failed, so a lock is never left held.', commentedInExample: true, original: false },
+      { key: 'before_archive', kind: v.hookCommand, default: '(none)', doc: 'Before each source\'s dar, with BACKUP_GEN_ARCHIVE and BACKUP_GEN_ARCHIVE_KIND set (and BACKUP_GEN_MOUNT, the snapshot\'s mount point, for an LVM source).', commentedInExample: true, original: false },
+      { key: 'after_archive', kind: v.hookCommand, default: '(none)', doc: 'After each source\'s archive was tested and published.', commentedInExample: true, original: false },
+      { key: 'on_success', kind: v.hookCommand, default: '(none)', doc: 'At the end of a run that succeeded (exit 0 or 2), after every snapshot and mount is gone.', commentedInExample: true, original: false },
+      { key: 'on_failure', kind: v.hookCommand, default: '(none)', doc: 'At the end of a run that failed or was stopped by a signal, after the teardown; BACKUP_GEN_EXIT_CODE says how it ended.', commentedInExample: true, original: false },
+      { key: 'finally', kind: v.hookCommand, default: '(none)', doc: 'Last, at the end of every backup run, whatever happened (also a skipped one), with BACKUP_GEN_STATUS and BACKUP_GEN_EXIT_CODE.', commentedInExample: true, original: false },
+      { key: 'timeout', kind: v.timeoutSeconds, default: String(DEFAULT_HOOK_TIMEOUT), doc: 'Seconds each hook may run; then it and what it started get SIGTERM (SIGKILL 10 s later) and it counts as failed (exit 124).', original: false },
     ],
   },
 ];

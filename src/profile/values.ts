@@ -113,6 +113,22 @@ function oneOf<T extends [string, ...string[]]>(values: T) {
 
 export const sourceType = kind('BG024', '"lvm" or "directory"', oneOf(['lvm', 'directory']));
 
+export type SnapshotMode = 'one at a time' | 'together';
+export const snapshotMode = kind<SnapshotMode>(
+  'BG024',
+  '"one at a time" or "together"',
+  z.string().transform((v, ctx) => {
+    const words = v.toLowerCase().trim().split(/\s+/).join(' ');
+    if (words === 'one at a time' || words === 'together') return words;
+    ctx.addIssue({ code: 'custom', message: 'is not one of these' });
+    return z.NEVER;
+  }),
+);
+
+// A hook: run with bash -c, so any shell command line; its context reaches it as BACKUP_GEN_*
+// environment variables, never pasted into it.
+export const hookCommand = kind('BG030', 'a shell command line (run with bash -c)', z.string().refine((v) => v.trim() !== '', 'is empty'));
+
 export const boolean = kind(
   'BG023',
   'a boolean: 1, yes, true, on, 0, no, false or off',

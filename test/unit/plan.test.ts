@@ -211,7 +211,8 @@ describe('provenance', () => {
     for (const source of result.plan?.sources ?? []) expect(source.provenance.filter((l) => l.startsWith('[dar] '))).toEqual(dar);
     const script = result.script as string;
     for (const name of ['main', 'home']) {
-      const block = script.slice(script.indexOf(`# ---- source ${name}:`), script.indexOf(`\nbackup_${name}() {`));
+      const start = script.indexOf(`# ---- source ${name}:`);
+      const block = script.slice(start, script.indexOf('() {', start));
       expect(block.split('\n').filter((l) => l.startsWith('# [dar] '))).toEqual(dar.map((l) => `# ${l}`));
     }
   });
@@ -238,6 +239,8 @@ describe('buildPlan', () => {
       fullPolicy: { every: 'month' as const },
       dar: DEFAULT_DAR,
       sources: [{ name: 'main', kind: 'directory' as const, root: '/srv', subdirs: [], excludes: [], bindMounts: [], setRoot: '/b', archivePrefix: 'h-', lines: {} }],
+      snapshotMode: 'one at a time' as const,
+      hooks: { commands: {}, timeoutSeconds: 300 },
       lines: {},
     };
     expect(buildPlan(profile, 'x.ini', '9.9.9').generator).toEqual({ name: 'backup-gen', version: '9.9.9' });
