@@ -48,7 +48,8 @@ interface Parsed {
 }
 
 export function parseCalendar(input: string): CalendarResult {
-  const spec = input.trim();
+  // White space as one space: what the timer gets is one line, whatever was typed.
+  const spec = input.trim().split(/\s+/).join(' ');
   if (spec === '') return { ok: false, problem: 'is empty' };
   const expanded = SHORTHANDS[spec.toLowerCase()] ?? spec;
   const parsed = parseExpression(expanded);
