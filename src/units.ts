@@ -97,7 +97,8 @@ export function renderUnits(plan: Plan, options: UnitOptions = {}): UnitsResult 
 function cronCommand(plan: Plan, name: string, scriptPath: string): string {
   // Another run of the profile is kept out by the script's own lock: no flock wrapper.
   const words = [scriptPath, ...(plan.logFile === undefined ? ['--log-file', `/var/log/backup-gen-${name}.log`] : [])];
-  return words.map(cronWord).join(' ');
+  // stdout is dar's statistics; cron mails what is left: the warnings and errors on stderr.
+  return `${words.map(cronWord).join(' ')} >/dev/null`;
 }
 
 function crontabText(unitName: string, spec: string, line: string | undefined, reason: string | undefined): string {
@@ -105,7 +106,7 @@ function crontabText(unitName: string, spec: string, line: string | undefined, r
   if (line === undefined) return `# No crontab line: OnCalendar=${spec} cannot be written for cron: ${reason}.\n`;
   return [
     `# ${file}: what ${unitName}.timer does (OnCalendar=${spec}), without its randomized delay and its catch-up after downtime.`,
-    '# With a log file the script is silent when all went well, so cron mails only a run that has something to say.',
+    '# The log file has every run in full; stdout (dar\'s statistics) goes nowhere, so cron mails only a run with warnings or errors.',
     line,
     '',
   ].join('\n');
