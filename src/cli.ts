@@ -193,7 +193,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('units')
     .allowExcessArguments(false)
-    .description('write a systemd service and timer that run the deployed script into DIR; print the equivalent crontab line')
+    .description('write into DIR a systemd service and timer that run the deployed script; print the equivalent crontab line')
     .argument('<profile>')
     .requiredOption('--dir <dir>', 'where to write backup-gen-NAME.service and backup-gen-NAME.timer (mode 0644, atomically)')
     .option('--on-calendar <spec>', `when to run, as systemd OnCalendar= (default: ${DEFAULT_ON_CALENDAR})`)

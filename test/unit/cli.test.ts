@@ -145,7 +145,8 @@ describe.concurrent('check', () => {
   });
 });
 
-describe.concurrent('check --script DEPLOYED', () => {
+// Two CLI runs a test, in parallel with the rest of the suite: more than the default 5 s on a busy machine.
+describe.concurrent('check --script DEPLOYED', { timeout: 30_000 }, () => {
   const PROFILE = 'deployed.ini';
   /** A directory of its own: the profile, and the script compiled from it (the noop variant with --noop). */
   async function deployment(name: string, noop = false): Promise<string> {
@@ -221,7 +222,7 @@ describe.concurrent('check --script DEPLOYED', () => {
   });
 });
 
-describe.concurrent('units', () => {
+describe.concurrent('units', { timeout: 30_000 }, () => {
   it('writes the service and the timer (0644, no temporary file left), prints the crontab line, and says what it wrote', async () => {
     const directory = join(scratch, 'units');
     mkdirSync(directory);
