@@ -1,26 +1,37 @@
 #!/usr/bin/env node
 // The CLI: the only module that does I/O. Reads the profile and templates, runs the pure pipeline,
-// prints diagnostics, writes the script. Exit 0 success, 1 invalid profile, 2 usage error.
+// prints diagnostics, writes the script (or the systemd units), compares a deployed script.
+// Exit 0 success, 1 invalid profile, 2 usage error, 3 a deployed script differs (check --script).
 import { Command, CommanderError } from 'commander';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { explainDifference, readScriptHeader } from './audit.js';
 import { compileProfile, type CompileResult } from './compile.js';
 import { formatDiagnostic, hasErrors } from './diagnostics.js';
+import { unifiedDiff } from './diff.js';
 import { loadTemplates } from './emit/render.js';
 import { renderExampleProfile } from './profile/reference.js';
+import { DEFAULT_ON_CALENDAR, renderUnits } from './units.js';
 import { VERSION } from './version.js';
 
 const TEMPLATES_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
 class UsageError extends Error {}
 
-function readProfile(path: string): Uint8Array {
+/** check --script: the deployed script is not what the profile compiles to. */
+const EXIT_DIFFERS = 3;
+
+function readInput(what: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new UsageError(`cannot read profile ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+}
+
+function readProfile(path: string): Uint8Array {
+  return readInput('profile', path);
 }
 
 /** Prints every diagnostic; returns the exit code for an invalid profile, or undefined. */
@@ -32,22 +43,47 @@ function report(path: string, result: CompileResult): number | undefined {
   return 1;
 }
 
-/** Written beside the destination, then renamed: a reader never sees half a file. mode: before the umask. */
-function writeAtomically(path: string, text: string, mode: number): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+interface OutputFile {
+  path: string;
+  text: string;
+  /** Before the umask, unless exactMode. */
+  mode: number;
+  exactMode?: boolean;
+}
+
+/**
+ * Each file is written beside its destination, then all are renamed into place: a reader never
+ * sees half a file, and a failure before the renames leaves every destination as it was.
+ */
+function writeFilesAtomically(files: readonly OutputFile[]): void {
+  const temporaries: string[] = [];
+  let current = files[0]?.path ?? '';
   try {
-    const fd = openSync(temporary, 'w', mode);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    for (const file of files) {
+      current = file.path;
+      const temporary = join(dirname(file.path), `.${basename(file.path)}.${process.pid}.tmp`);
+      const fd = openSync(temporary, 'w', file.mode);
+      temporaries.push(temporary);
+      try {
+        if (file.exactMode === true) fchmodSync(fd, file.mode);
+        writeSync(fd, file.text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     }
-    renameSync(temporary, path);
+    files.forEach((file, i) => {
+      current = file.path;
+      renameSync(temporaries[i] as string, file.path);
+    });
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new UsageError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    for (const temporary of temporaries) rmSync(temporary, { force: true });
+    throw new UsageError(`cannot write ${current}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+}
+
+function writeAtomically(path: string, text: string, mode: number): void {
+  writeFilesAtomically([{ path, text, mode }]);
 }
 
 function compileCommand(path: string, options: { output?: string; noop?: boolean }): number {
@@ -67,10 +103,56 @@ function initCommand(options: { output?: string }): number {
   return 0;
 }
 
-function checkCommand(path: string): number {
+function checkCommand(path: string, options: { script?: string }): number {
+  if (options.script !== undefined) return checkDeployedCommand(path, options.script);
   const failed = report(path, compileProfile(readProfile(path), { profileName: basename(path) }));
   if (failed !== undefined) return failed;
   process.stderr.write(`${path}: ok\n`);
+  return 0;
+}
+
+/**
+ * check PROFILE --script DEPLOYED: compiles PROFILE as DEPLOYED was compiled (the noop variant when
+ * its header says so) and compares the bytes. Differences: the diff on stdout, the likely causes on
+ * stderr, exit 3.
+ */
+function checkDeployedCommand(path: string, scriptPath: string): number {
+  const profile = readProfile(path);
+  const deployed = readInput('deployed script', scriptPath);
+  const header = readScriptHeader(deployed.toString('utf8'));
+  const result = compileProfile(profile, { profileName: basename(path), templates: loadTemplates(TEMPLATES_DIRECTORY), noopVariant: header.noopVariant });
+  const failed = report(path, result);
+  if (failed !== undefined || result.script === undefined || result.plan === undefined) return failed ?? 1;
+  const variant = header.noopVariant ? 'the noop variant, as its header says' : 'the real script, not the noop variant';
+  const compiled = `${path} compiled by backup-gen ${VERSION}${header.noopVariant ? ' --noop' : ''}`;
+  if (Buffer.compare(deployed, Buffer.from(result.script, 'utf8')) === 0) {
+    process.stderr.write(`${scriptPath}: identical to ${compiled} (${variant})\n`);
+    return 0;
+  }
+  process.stdout.write(unifiedDiff(deployed.toString('utf8'), result.script, { from: scriptPath, to: compiled }));
+  process.stderr.write(`${scriptPath}: differs from ${compiled} (${variant}); the diff is on stdout\n`);
+  for (const reason of explainDifference(header, { profileName: basename(path), version: VERSION, profileSha256: result.plan.generator.profileSha256 })) {
+    process.stderr.write(`${scriptPath}: likely cause: ${reason}\n`);
+  }
+  return EXIT_DIFFERS;
+}
+
+/** units PROFILE --dir DIR: the service and timer into DIR (0644, atomically), the crontab line on stdout. */
+function unitsCommand(path: string, options: { dir: string; onCalendar?: string; script?: string }): number {
+  const result = compileProfile(readProfile(path), { profileName: basename(path) });
+  const failed = report(path, result);
+  if (failed !== undefined || result.plan === undefined) return failed ?? 1;
+  const rendered = renderUnits(result.plan, { onCalendar: options.onCalendar, scriptPath: options.script });
+  if (!rendered.ok) throw new UsageError(rendered.problem);
+  const { unitName, service, timer, crontab } = rendered.units;
+  const files = [
+    { path: join(options.dir, `${unitName}.service`), text: service, mode: 0o644, exactMode: true },
+    { path: join(options.dir, `${unitName}.timer`), text: timer, mode: 0o644, exactMode: true },
+  ];
+  writeFilesAtomically(files);
+  for (const file of files) process.stderr.write(`wrote ${file.path}\n`);
+  process.stderr.write(`then: systemctl daemon-reload && systemctl enable --now ${unitName}.timer (or use the crontab line on stdout instead)\n`);
+  process.stdout.write(crontab);
   return 0;
 }
 
@@ -95,13 +177,28 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('[profile]', 'the profile to compile')
     .option('-o, --output <file>', 'write the script to FILE (mode 0700, atomically) instead of stdout')
     .option('--noop', 'emit the noop variant: a script that only prints what it would run')
-    .addHelpText('after', '\nExit codes: 0 success, 1 invalid profile, 2 usage error.')
+    .addHelpText('after', '\nExit codes: 0 success, 1 invalid profile, 2 usage error, 3 (check --script) the deployed script differs.')
     .action((profile: string | undefined, options: { output?: string; noop?: boolean }) => {
       if (profile === undefined) throw new UsageError('missing profile; try backup-gen --help');
       setExitCode(compileCommand(profile, options));
     });
-  program.command('check').allowExcessArguments(false).description('validate a profile only').argument('<profile>').action((p: string) => setExitCode(checkCommand(p)));
+  program
+    .command('check')
+    .allowExcessArguments(false)
+    .description('validate a profile only; with --script, say whether a deployed script is exactly what the profile compiles to, and show the diff when not')
+    .argument('<profile>')
+    .option('--script <file>', 'the deployed script to compare (its header says whether it is the noop variant)')
+    .action((p: string, options: { script?: string }) => setExitCode(checkCommand(p, options)));
   program.command('plan').allowExcessArguments(false).description('print the resolved plan (every default filled in) as JSON').argument('<profile>').action((p: string) => setExitCode(planCommand(p)));
+  program
+    .command('units')
+    .allowExcessArguments(false)
+    .description('write into DIR a systemd service and timer that run the deployed script; print the equivalent crontab line')
+    .argument('<profile>')
+    .requiredOption('--dir <dir>', 'where to write backup-gen-NAME.service and backup-gen-NAME.timer (mode 0644, atomically)')
+    .option('--on-calendar <spec>', `when to run, as systemd OnCalendar= (default: ${DEFAULT_ON_CALENDAR})`)
+    .option('--script <path>', 'the absolute path the script is deployed at (default: /usr/local/sbin/NAME.sh)')
+    .action((p: string, options: { dir: string; onCalendar?: string; script?: string }) => setExitCode(unitsCommand(p, options)));
   program
     .command('init')
     .allowExcessArguments(false)

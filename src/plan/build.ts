@@ -16,7 +16,7 @@ export function defaultLockFile(target: string): string {
 }
 const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'readlink'];
 
-export function buildPlan(profile: Profile, profileName: string, version: string): Plan {
+export function buildPlan(profile: Profile, profileName: string, version: string, profileSha256: string): Plan {
   // [dar] shapes every source's dar options, so each source's provenance names its keys too.
   const darProvenance = provenanceLines(profile.lines, profileName, 'dar');
   const sources = profile.sources.map((source) => planSource(source, profile, [...provenanceLines(source.lines, profileName), ...darProvenance]));
@@ -30,7 +30,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
           provenance: provenanceLines(profile.lines, profileName, 'rsync'),
         };
   return {
-    generator: { name: 'backup-gen', version },
+    generator: { name: 'backup-gen', version, profileSha256 },
     profileName,
     target: profile.target,
     targetMustBeMounted: profile.targetMustBeMounted,

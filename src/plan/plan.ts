@@ -71,7 +71,8 @@ export interface PlannedHook {
 }
 
 export interface Plan {
-  generator: { name: 'backup-gen'; version: string };
+  /** profileSha256: of the profile's bytes exactly as read (hex); the header records it for `check --script`. */
+  generator: { name: 'backup-gen'; version: string; profileSha256: string };
   profileName: string;
   target: string;
   /** Checked with mountpoint -q in check_environment, before the lock. */

@@ -112,8 +112,10 @@ assert_refused_before_running() {
   assert_equal '' "$(stub_calls)" 'the commands run'
 }
 
-@test "--version names the generator version and the profile" {
+@test "--version names the generator version, the profile and the sha256 of the profile's bytes" {
+  local sha
+  sha=$(sha256sum <"${BATS_FILE_TMPDIR}/lvm-one-volume.ini")
   run -0 --separate-stderr "${SCRIPT}" --version
-  assert_equal "backup-gen ${VERSION}, profile lvm-one-volume.ini" "${output}" stdout
+  assert_equal "backup-gen ${VERSION}, profile lvm-one-volume.ini (sha256 ${sha%% *})" "${output}" stdout
   assert_equal '' "$(stub_calls)" 'the commands run'
 }

@@ -299,7 +299,7 @@ assert_shellcheck_accepts() {
   compile
   run_script --version
   ((status == 0))
-  [[ ${output} == "backup-gen "*", profile ${PROFILE##*/}" ]]
+  [[ ${output} == "backup-gen "*", profile ${PROFILE##*/} (sha256 "*")" ]]
 }
 
 @test "the commands --noop prints for dar and rsync, pasted into bash, run them with the same argv" {

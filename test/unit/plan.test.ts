@@ -1,5 +1,6 @@
 // Stage 3, plan: every default resolved, dar arguments and commands decided, provenance kept.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ describe('defaults', () => {
     ['target', '/var/backups/dar'],
     ['targetMustBeMounted', false],
     ['profileName', 'p.ini'],
-    ['generator', { name: 'backup-gen', version: VERSION }],
+    ['generator', { name: 'backup-gen', version: VERSION, profileSha256: createHash('sha256').update(`${[...BACKUP, ...LVM_MAIN].join('\n')}\n`).digest('hex') }],
   ] as [keyof Plan, unknown][])('%s defaults to %j', (field, expected) => {
     expect(planOf([...BACKUP, ...LVM_MAIN])[field]).toEqual(expected);
   });
@@ -243,7 +244,7 @@ describe('buildPlan', () => {
       hooks: { commands: {}, timeoutSeconds: 300 },
       lines: {},
     };
-    expect(buildPlan(profile, 'x.ini', '9.9.9').generator).toEqual({ name: 'backup-gen', version: '9.9.9' });
+    expect(buildPlan(profile, 'x.ini', '9.9.9', 'ab'.repeat(32)).generator).toEqual({ name: 'backup-gen', version: '9.9.9', profileSha256: 'ab'.repeat(32) });
   });
 });
 
