@@ -78,7 +78,7 @@ declare -A SOURCE_MIRROR_SET_ROOT=()
 SOURCE_MIRROR_SET_ROOT[main]=/mnt/nas/backups/myhost
 SOURCE_MIRROR_SET_ROOT[home]=/mnt/nas/backups/myhost/home
 readonly SOURCE_MIRROR_SET_ROOT
-readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat realpath timeout flock df sha512sum dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr readlink rsync)
+readonly -a REQUIRED_COMMANDS=(date mkdir mktemp mv cat rm rmdir touch sleep sync stat realpath timeout flock df sha512sum dar lvs vgs lvcreate lvchange lvremove blkid mount umount mountpoint findmnt find tr readlink rsync chmod)
 # [rsync] enabled, root-and-home.ini:38
 # [rsync] target_dir, root-and-home.ini:39
 # [rsync] touch_file, root-and-home.ini:40
@@ -141,16 +141,31 @@ KEPT=()
 
 # ---- logging ----
 declare -rA LOG_LEVELS=([DEBUG]=10 [INFO]=20 [WARNING]=30 [ERROR]=40 [CRITICAL]=50)
+# A file of this run's own log lines, INFO and above, for the end ping's body (monitor.hbs); unset
+# until a backup run with a ping URL has taken its lock.
+RUN_LOG_TAIL=
+
+# log_line LEVEL MESSAGE: one line as the log file holds it.
+log_line() {
+  printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "$1" "$2"
+}
 
 # log LEVEL MESSAGE...: stderr at or above the chosen level; the log file gets every level.
 log() {
   local -r level=$1
   shift
   if ((LOG_LEVELS[${level}] >= LOG_THRESHOLD)); then
+    # A progress line (progress.hbs) is cleared first, so that the message starts its own line.
+    if [[ -n ${PROGRESS_PID} ]]; then
+      printf '\r\033[K' >&2 2>/dev/null || true
+    fi
     printf '%s: %s\n' "${level}" "$*" >&2 2>/dev/null || true
   fi
   if [[ -n ${LOG_FILE} ]] && ((!NOOP)); then
-    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" 2>/dev/null || true
+    log_line "${level}" "$*" >>"${LOG_FILE}" 2>/dev/null || true
+  fi
+  if [[ -n ${RUN_LOG_TAIL} ]] && ((LOG_LEVELS[${level}] >= LOG_LEVELS[INFO])); then
+    log_line "${level}" "$*" >>"${RUN_LOG_TAIL}" 2>/dev/null || true
   fi
 }
 
@@ -164,11 +179,18 @@ die() {
   exit 1
 }
 
+# quiet_stdout: a backup run from cron or a timer with a log file: its stdout (the lines of say, and
+# what dar, rsync and LVM print) goes to the log file, so that a run that succeeds prints nothing and
+# cron sends no mail; warnings and errors still reach stderr. fd 3 is the script's own stdout.
+quiet_stdout() {
+  [[ ${COMMAND} == backup && -n ${LOG_FILE} && ! -t 3 ]] && ((!NOOP))
+}
+
 # say MESSAGE: what the run does, on stdout (a comment in noop mode, so the output stays pasteable).
 say() {
   if ((NOOP)); then
     printf '# %s\n' "$*" >&3 2>/dev/null || true
-  else
+  elif ! quiet_stdout; then
     printf '%s\n' "$*" 2>/dev/null || true
   fi
   log DEBUG "$*"
@@ -199,7 +221,11 @@ run() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@" 9>&-
+  if quiet_stdout; then
+    "$@" 9>&- >>"${LOG_FILE}"
+  else
+    "$@" 9>&-
+  fi
 }
 
 # query COMMAND...: runs a read-only command, in noop mode too, and says so there.
@@ -223,7 +249,8 @@ query() {
 
 # run_child COMMAND...: like run, for long commands (dar, rsync). It runs in the background so a
 # signal is handled at once, not when the command ends (stop_child stops it and everything it
-# started); its status goes to CHILD_STATUS.
+# started); its status goes to CHILD_STATUS. While dar -c BASE writes an archive, a terminal shows
+# its progress (start_progress); what the summary needs of it is noted (note_child_result).
 run_child() {
   CHILD_STATUS=0
   if ((NOOP)); then
@@ -231,10 +258,71 @@ run_child() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@" 9>&- &
+  if quiet_stdout; then
+    "$@" 9>&- >>"${LOG_FILE}" &
+  else
+    "$@" 9>&- &
+  fi
   CHILD_PID=$!
+  if [[ $1 == dar && ${2-} == -c ]]; then
+    start_progress "$3"
+  fi
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
+  stop_progress
+  note_child_result "$@"
+}
+
+# ---- progress: a live line while dar writes an archive, on a terminal only ----
+# The poller (start_progress) is a background process of this script; run_child stops it when dar
+# ends, and teardown does whatever happens.
+PROGRESS_PID=
+
+# slices_bytes BASE: how many bytes BASE's slices (BASE.1.dar, BASE.2.dar, ...) hold now.
+slices_bytes() {
+  local -a slices=("$1".[0-9]*.dar)
+  local size total=0
+  if ((${#slices[@]} > 0)); then
+    while read -r size; do
+      total=$((total + size))
+    done < <(stat -c %s -- "${slices[@]}" 2>/dev/null)
+  fi
+  printf '%d\n' "${total}"
+}
+
+# elapsed_time SECONDS: H:MM:SS.
+elapsed_time() {
+  printf '%d:%02d:%02d' $(($1 / 3600)) $(($1 / 60 % 60)) $(($1 % 60))
+}
+
+# start_progress BASE: when stderr is a terminal (never in cron, a pipe or noop mode), one line there,
+# rewritten about once a second with \r: what dar has written to BASE's slices so far, and for how long.
+start_progress() {
+  local -r base=$1
+  if ((NOOP)) || [[ ! -t 2 ]]; then
+    return 0
+  fi
+  (
+    trap - ERR EXIT
+    trap 'exit 0' TERM
+    set +e
+    local -r started=${SECONDS}
+    while true; do
+      printf '\r  dar: %s written, %s elapsed\033[K' "$(human_bytes "$(slices_bytes "${base}")")" "$(elapsed_time $((SECONDS - started)))" >&2 2>/dev/null
+      sleep 1
+    done
+  ) </dev/null 9>&- &
+  PROGRESS_PID=$!
+}
+
+# stop_progress: stops the poller and clears its line.
+stop_progress() {
+  if [[ -n ${PROGRESS_PID} ]]; then
+    kill -TERM "${PROGRESS_PID}" 2>/dev/null || true
+    wait "${PROGRESS_PID}" 2>/dev/null || true
+    PROGRESS_PID=
+    printf '\r\033[K' >&2 2>/dev/null || true
+  fi
 }
 
 # ---- teardown ----
@@ -491,6 +579,7 @@ teardown() {
   local failed=0
   end_pool_watch || failed=1
   stop_child
+  stop_progress
   undo_all remove_unpublished "${UNPUBLISHED[@]}" || failed=1
   UNPUBLISHED=("${KEPT[@]}")
   undo_all remove_temporary_file "${TEMPORARY_FILES[@]}" || failed=1
@@ -547,11 +636,13 @@ on_exit() {
   if ((status == 1)) && [[ ${COMMAND} == backup ]]; then
     mirror_after_failure
   fi
+  finish_monitoring "${status}"
   case ${status} in
     0) log INFO "finished successfully" ;;
     2) log WARNING "finished with warnings" ;;
     *) log ERROR "FAILED (exit ${status})" ;;
   esac
+  end_monitoring "${status}"
   exit "${status}"
 }
 
@@ -2393,6 +2484,7 @@ backup_main() {
   SNAPSHOT_IN_USE=
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
+  record_snapshot_use "${volume_group}/${snapshot}"
   release_sources
   test_archive
   publish_archive
@@ -2448,6 +2540,7 @@ backup_home() {
   SNAPSHOT_IN_USE=
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
+  record_snapshot_use "${volume_group}/${snapshot}"
   release_sources
   test_archive
   publish_archive
@@ -2467,19 +2560,22 @@ on_source_exit() {
   trap - ERR
   set +e
   tear_down_ended "${status}"
+  write_source_result "${FINAL_STATUS}"
   exit "${FINAL_STATUS}"
 }
 
 # run_source NAME FUNCTION: backs up one source in a subshell; records whether it worked.
 run_source() {
   local -r name=$1 function=$2
-  local status=0
+  local status=0 started
+  started=$(printf '%(%s)T' -1)
   # A signal between the fork and CHILD_PID would leave the subshell running unseen: it waits.
   defer_signals "source ${name} was starting"
   (
     trap 'on_source_exit' EXIT
     install_signal_traps
     trap 'on_error "${LINENO}" "$?"' ERR
+    SOURCE_RUNNING=${name}
     "${function}"
   ) &
   CHILD_PID=$!
@@ -2488,6 +2584,7 @@ run_source() {
   wait "${CHILD_PID}" || status=$?
   CHILD_PID=
   CHILD_IS_SUBSHELL=0
+  collect_source_result "${name}" "${status}" "${started}"
   if ((status > 128)); then
     # Stopped by a signal of its own (the OOM killer, an administrator's kill): so is the run.
     SIGNAL_STATUS=${status}
@@ -3612,10 +3709,468 @@ prune_command() {
   prune_sets "${where}"
 }
 
+# ---- summary: what a backup run did, said at its end ----
+# Each source runs in a subshell (run_source): it writes its results as key=value lines to a file in
+# RUN_STATE_DIR, a private directory of this run, which the parent reads as data (never sources).
+RUN_STATE_DIR=
+# In a source's subshell: its name, what run_child saw of its dar -t (test_archive), the snapshot's
+# use before it was released (record_snapshot_use), and whether it was skipped (a hook may set
+# SOURCE_SKIPPED=1: the summary then says "skipped").
+SOURCE_RUNNING=
+VERIFY_STATUS=
+SNAPSHOT_USE=
+SOURCE_SKIPPED=0
+# In the parent: each source's results, by source name (collect_source_result).
+declare -A RESULT_STATUS=() RESULT_EXIT=() RESULT_KIND=() RESULT_ARCHIVE=() RESULT_BYTES=() RESULT_VERIFY=()
+declare -A RESULT_SNAPSHOT_USE=() RESULT_STARTED=() RESULT_ENDED=()
+# 1 once the copy to the mirror was checked (backup_command).
+MIRROR_CHECKED=0
+declare -A SOURCE_HAS_SNAPSHOT=()
+SOURCE_HAS_SNAPSHOT[main]=1
+SOURCE_HAS_SNAPSHOT[home]=1
+
+# make_run_state_dir: RUN_STATE_DIR, in noop mode too (it is this run's scratch space, not the host's);
+# finish_monitoring removes it. Without it the summary only knows the exit codes.
+make_run_state_dir() {
+  RUN_STATE_DIR=$(mktemp -d -- "${TMPDIR:-/tmp}/backup-gen-run.XXXXXXXXXX" 2>/dev/null) || RUN_STATE_DIR=
+  if [[ -z ${RUN_STATE_DIR} ]]; then
+    log WARNING "cannot make a temporary directory in ${TMPDIR:-/tmp}: the summary will lack each source's details"
+  fi
+}
+
+# note_child_result COMMAND...: what run_child just ran, for the summary: test_archive's dar -t, and
+# the mirror's bookkeeping pass (its last rsync: once it worked, the mirror holds the new archives).
+note_child_result() {
+  if [[ $1 == dar && ${2-} == -t ]]; then
+    VERIFY_STATUS=${CHILD_STATUS}
+  elif [[ $1 == rsync && " $* " == *' --include=latest_successful '* && -n ${RUN_STATE_DIR} ]] && ((CHILD_STATUS == 0 || CHILD_STATUS == 24)); then
+    : 2>/dev/null >"${RUN_STATE_DIR}/mirror-copied" || true
+  fi
+}
+
+# write_source_result STATUS: in a source's subshell, at its exit: its results for the parent.
+write_source_result() {
+  local -r status=$1
+  local state=failed bytes=''
+  case ${status} in
+    0) state=ok ;;
+    2) state=warnings ;;
+  esac
+  if ((status > 128)); then
+    state=stopped
+  elif ((SOURCE_SKIPPED)); then
+    state=skipped
+  fi
+  if [[ -z ${RUN_STATE_DIR} || -z ${SOURCE_RUNNING} ]]; then
+    return 0
+  fi
+  if [[ ${state} == ok || ${state} == warnings ]] && ((!NOOP)) && [[ -n ${ARCHIVE_NAME} ]]; then
+    bytes=$(slices_bytes "${ARCHIVE_DIR}/${ARCHIVE_NAME}")
+  fi
+  printf '%s\n' "status=${state}" "kind=${ARCHIVE_KIND}" "archive=${ARCHIVE_NAME}" "bytes=${bytes}" "verify=${VERIFY_STATUS}" "snapshot_use=${SNAPSHOT_USE}" \
+    2>/dev/null >"${RUN_STATE_DIR}/source.${SOURCE_RUNNING}" || true
+}
+
+# collect_source_result NAME STATUS STARTED: in the parent, after the source's subshell ended.
+collect_source_result() {
+  local -r name=$1 status=$2 started=$3
+  local -r file=${RUN_STATE_DIR}/source.${name}
+  local key value
+  case ${status} in
+    0) RESULT_STATUS[${name}]=ok ;;
+    2) RESULT_STATUS[${name}]=warnings ;;
+    *) RESULT_STATUS[${name}]=failed ;;
+  esac
+  RESULT_EXIT[${name}]=${status}
+  RESULT_STARTED[${name}]=${started}
+  RESULT_ENDED[${name}]=$(printf '%(%s)T' -1)
+  if [[ -z ${RUN_STATE_DIR} || ! -f ${file} ]]; then
+    return 0
+  fi
+  while IFS='=' read -r key value; do
+    if [[ ${key} == status && ${value} =~ ^(ok|warnings|failed|stopped|skipped)$ ]]; then
+      RESULT_STATUS[${name}]=${value}
+    elif [[ ${key} == kind && ${value} =~ ^(FULL|INC)$ ]]; then
+      RESULT_KIND[${name}]=${value}
+    elif [[ ${key} == archive ]]; then
+      RESULT_ARCHIVE[${name}]=${value}
+    elif [[ ${key} == bytes && ${value} =~ ^[0-9]+$ ]]; then
+      RESULT_BYTES[${name}]=${value}
+    elif [[ ${key} == verify && ${value} =~ ^[0-9]+$ ]]; then
+      RESULT_VERIFY[${name}]=${value}
+    elif [[ ${key} == snapshot_use && ${value} =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+      RESULT_SNAPSHOT_USE[${name}]=${value}
+    fi
+  done <"${file}"
+  return 0
+}
+
+# summary_of_source NAME: one line: FULL or INC, archive, size, duration, snapshot use, verify result;
+# or what became of it (failed, stopped, skipped, not run).
+summary_of_source() {
+  local -r name=$1
+  local -r state=${RESULT_STATUS[${name}]:-not run} verify=${RESULT_VERIFY[${name}]:-}
+  local line part
+  local -a parts=()
+  case ${state} in
+    ok | warnings) parts+=("${RESULT_KIND[${name}]:-?} ${RESULT_ARCHIVE[${name}]:-?}") ;;
+    skipped | 'not run')
+      printf '%s: %s\n' "${name}" "${state}"
+      return 0
+      ;;
+    stopped) parts+=("stopped by a signal (exit ${RESULT_EXIT[${name}]})") ;;
+    *) parts+=("failed (exit ${RESULT_EXIT[${name}]})${RESULT_ARCHIVE[${name}]:+: ${RESULT_KIND[${name}]:-} ${RESULT_ARCHIVE[${name}]} not published}") ;;
+  esac
+  if [[ -n ${RESULT_BYTES[${name}]:-} ]]; then
+    parts+=("$(human_bytes "${RESULT_BYTES[${name}]}")")
+  fi
+  parts+=("$((RESULT_ENDED[${name}] - RESULT_STARTED[${name}])) s")
+  if [[ -n ${SOURCE_HAS_SNAPSHOT[${name}]:-} ]]; then
+    parts+=("snapshot ${RESULT_SNAPSHOT_USE[${name}]:-?}% used")
+  fi
+  if [[ -z ${verify} ]]; then
+    parts+=('verify not run')
+  elif ((verify == 0)); then
+    parts+=('verify ok')
+  else
+    parts+=("verify FAILED (dar -t exit ${verify})")
+  fi
+  if [[ ${state} == warnings ]]; then
+    parts+=('with warnings')
+  fi
+  line=${parts[0]}
+  for part in "${parts[@]:1}"; do
+    line+=", ${part}"
+  done
+  printf '%s: %s\n' "${name}" "${line}"
+}
+
+# mirror_outcome STATUS: copied, failed or skipped (and why), for the run that ends with STATUS.
+mirror_outcome() {
+  local -r status=$1
+  if ((MIRROR_CHECKED)); then
+    printf 'copied\n'
+  elif ((MIRROR_ATTEMPTED)); then
+    printf 'failed\n'
+  elif [[ -n ${RUN_STATE_DIR} && -f ${RUN_STATE_DIR}/mirror-copied ]]; then
+    printf 'copied after the backup failed (even_if_backup_failed)\n'
+  elif ((status == 1 && MIRROR_EVEN_IF_BACKUP_FAILED && !SIGNAL_STATUS)); then
+    printf 'failed (the copy after the failed backup)\n'
+  elif ((SIGNAL_STATUS)); then
+    printf 'skipped (the run was stopped by a signal)\n'
+  else
+    printf 'skipped (the backup failed)\n'
+  fi
+}
+
+# log_summary STATUS: the summary, at INFO: on stderr with -l INFO or lower, always in the log file.
+log_summary() {
+  local -r status=$1
+  local name
+  log INFO "summary of profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing was done)'):"
+  for name in "${SOURCE_NAMES[@]}"; do
+    log INFO "  $(summary_of_source "${name}")"
+  done
+  # The snapshot mode's line: one snapshot at a time is the only mode so far.
+  log INFO "  snapshots: one at a time (each source's snapshot lives only while its own archive is made)"
+  log INFO "  mirror: $(mirror_outcome "${status}")"
+}
+
+# ---- monitoring: what the run tells the host's monitoring ----
+# [monitoring] ping_url, root-and-home.ini:44
+# [monitoring] metrics_dir, root-and-home.ini:46
+readonly PING_URL=https://hc-ping.com/0b5e7d7c-2f0a-4c1e-9a57-3c1f0f0e9d11
+readonly PING_TIMEOUT=10
+# The end ping's body: the run's last lines of log (INFO and above).
+readonly PING_LOG_LINES=50
+# The run's id (?rid=): it pairs the end ping with the start ping.
+PING_RUN_ID=
+# 1 once the start ping was due: only a run that sent it sends an end ping.
+PING_STARTED=0
+# curl, else wget; "none" when neither is installed (said once).
+PING_CLIENT=
+PING_COMMAND=()
+readonly METRICS_FILE=/var/lib/prometheus/node-exporter/backup-gen-root-and-home.prom
+readonly METRICS_PROFILE_LABELS='profile="root-and-home.ini"'
+declare -A METRICS_LABELS=()
+METRICS_LABELS[main]='profile="root-and-home.ini",source="main"'
+METRICS_LABELS[home]='profile="root-and-home.ini",source="home"'
+readonly METRICS_LABELS
+# The series of the metrics file as the previous run left it, by "NAME{LABELS}".
+declare -A METRICS_BEFORE=()
+
+# record_snapshot_use VG/SNAPSHOT: the snapshot's data percent as lvs shows it, right before it is
+# released (for a thick snapshot: how full its copy-on-write space got; for a thin one: its share of
+# the virtual size), for the summary and the metrics. Never fails the source.
+record_snapshot_use() {
+  local use
+  if ((NOOP)); then
+    return 0
+  fi
+  use=$(query lvs --noheadings -o data_percent "$1" 2>/dev/null) || use=''
+  use=${use//[[:space:]]/}
+  if [[ ${use} =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+    SNAPSHOT_USE=${use}
+  fi
+}
+
+# choose_ping_client: curl, else wget; neither is one warning, and no pings.
+choose_ping_client() {
+  if command -v curl >/dev/null; then
+    PING_CLIENT=curl
+  elif command -v wget >/dev/null; then
+    PING_CLIENT=wget
+  else
+    PING_CLIENT=none
+    log WARNING "neither curl nor wget is installed: no healthchecks pings are sent ([monitoring] ping_url)"
+  fi
+}
+
+# ping_command URL [BODY_FILE]: PING_COMMAND, the client's command line: each attempt bounded by
+# ping_timeout, 3 attempts a second apart, also after a refused connection or a 5xx answer; with
+# BODY_FILE a POST of it. timeout(1) bounds the whole, and its -k kills a client that ignores TERM
+# (on_exit ignores it, and an ignored signal stays ignored across exec).
+ping_command() {
+  local -r url=$1 body=${2-}
+  PING_COMMAND=(timeout -k 2 "$((PING_TIMEOUT * 3 + 5))")
+  if [[ ${PING_CLIENT} == curl ]]; then
+    PING_COMMAND+=(curl --silent --show-error --fail --output /dev/null --max-time "${PING_TIMEOUT}" --retry 2 --retry-delay 1 --retry-connrefused)
+    if [[ -n ${body} ]]; then
+      PING_COMMAND+=(--data-binary "@${body}")
+    fi
+  else
+    PING_COMMAND+=(wget --no-verbose --output-document=/dev/null "--timeout=${PING_TIMEOUT}" --tries=3 --waitretry=1 --retry-connrefused '--retry-on-http-error=429,500,502,503,504')
+    if [[ -n ${body} ]]; then
+      PING_COMMAND+=("--post-file=${body}")
+    fi
+  fi
+  PING_COMMAND+=("${url}")
+}
+
+# send_ping start|success|fail [BODY_FILE]: one ping; in noop mode the command is printed instead.
+# stdin is /dev/null and the lock (fd 9) is closed. A ping that fails is logged at WARNING, and is
+# never warn(): exit 2 says that the archives may lack files, and a lost ping says nothing about them.
+send_ping() {
+  local -r what=$1 body=${2-}
+  local url=${PING_URL} output status=0
+  case ${what} in
+    start) url+=/start ;;
+    fail) url+=/fail ;;
+  esac
+  if [[ -n ${PING_RUN_ID} ]]; then
+    url+="?rid=${PING_RUN_ID}"
+  fi
+  ping_command "${url}" "${body}"
+  if ((NOOP)); then
+    printf '# the healthchecks %s ping a real run sends:\n%s\n' "${what}" "$(shell_quote "${PING_COMMAND[@]}")" >&3
+    return 0
+  fi
+  log DEBUG "ping: $(shell_quote "${PING_COMMAND[@]}")"
+  output=$("${PING_COMMAND[@]}" 2>&1 </dev/null 9>&-) || status=$?
+  if ((status != 0)); then
+    # Each attempt says why it failed: the last one is enough.
+    output=${output%$'\n'}
+    log WARNING "the healthchecks ${what} ping failed (${PING_CLIENT} exit ${status}${output:+: ${output##*$'\n'}}); the backup itself is not affected by this"
+  fi
+}
+
+# ping_start: once the lock is held. The end ping's body is kept from now on (RUN_LOG_TAIL).
+ping_start() {
+  PING_STARTED=1
+  if [[ -r /proc/sys/kernel/random/uuid ]]; then
+    read -r PING_RUN_ID </proc/sys/kernel/random/uuid || PING_RUN_ID=''
+  fi
+  if [[ -n ${RUN_STATE_DIR} ]] && ((!NOOP)); then
+    RUN_LOG_TAIL=${RUN_STATE_DIR}/log
+  fi
+  choose_ping_client
+  if [[ ${PING_CLIENT} != none ]]; then
+    send_ping start
+  fi
+}
+
+# ping_end STATUS: the plain URL for a run that succeeded (0, or 2: finished with warnings), /fail
+# for any other end (1, or stopped by a signal), with the run's last log lines as the body.
+ping_end() {
+  local -r status=$1
+  local what=fail body=''
+  if ((!PING_STARTED)) || [[ ${PING_CLIENT} == none ]]; then
+    return 0
+  fi
+  if ((status == 0 || status == 2)); then
+    what=success
+  fi
+  if [[ -n ${RUN_STATE_DIR} ]]; then
+    body=${RUN_STATE_DIR}/ping-body
+    if ((!NOOP)) && ! tail -n "${PING_LOG_LINES}" -- "${RUN_LOG_TAIL}" 2>/dev/null >"${body}"; then
+      : 2>/dev/null >"${body}" || body=''
+    fi
+  fi
+  send_ping "${what}" "${body}"
+}
+
+# read_previous_metrics: METRICS_BEFORE from the file the last run wrote: what a run that does not
+# succeed carries over (the last success, and the archive it made). Lines are data: only a series
+# of this script's own names with a number for a value is taken.
+read_previous_metrics() {
+  local line
+  if [[ ! -f ${METRICS_FILE} || -L ${METRICS_FILE} ]]; then
+    return 0
+  fi
+  while IFS= read -r line; do
+    if [[ ${line} == backup_gen_* && ${line##* } =~ ^([0-9]+(\.[0-9]+)?|NaN)$ ]]; then
+      METRICS_BEFORE[${line% *}]=${line##* }
+    fi
+  done <"${METRICS_FILE}" 2>/dev/null
+  return 0
+}
+
+# metric_family NAME HELP: the HELP and TYPE lines of a gauge.
+metric_family() {
+  printf '# HELP %s %s\n# TYPE %s gauge\n' "$1" "$2" "$1"
+}
+
+# metric NAME LABELS VALUE [CARRY]: one series; with CARRY=carry and no VALUE, the previous run's
+# value (or 0: never, as far as this file knows).
+metric() {
+  local -r name=$1 labels=$2 value=$3 carry=${4-}
+  local series="${name}{${labels}}"
+  if [[ -n ${value} ]]; then
+    printf '%s %s\n' "${series}" "${value}"
+  elif [[ ${carry} == carry ]]; then
+    printf '%s %s\n' "${series}" "${METRICS_BEFORE[${series}]:-0}"
+  fi
+}
+
+# source_succeeded NAME: its archive was published in this run.
+source_succeeded() {
+  [[ ${RESULT_STATUS[$1]:-} == ok || ${RESULT_STATUS[$1]:-} == warnings ]]
+}
+
+# metrics_text STATUS: the whole file, one family after the other.
+metrics_text() {
+  local -r status=$1
+  local name labels kind value
+  metric_family backup_gen_last_success_timestamp_seconds 'When the last backup of the source that was published ended (Unix time; 0: never, as far as this file knows).'
+  for name in "${SOURCE_NAMES[@]}"; do
+    value=''
+    source_succeeded "${name}" && value=${RESULT_ENDED[${name}]}
+    metric backup_gen_last_success_timestamp_seconds "${METRICS_LABELS[${name}]}" "${value}" carry
+  done
+  metric_family backup_gen_last_run_timestamp_seconds 'When the last backup of the source started, whatever its outcome (Unix time).'
+  for name in "${SOURCE_NAMES[@]}"; do
+    metric backup_gen_last_run_timestamp_seconds "${METRICS_LABELS[${name}]}" "${RESULT_STARTED[${name}]:-}" carry
+  done
+  metric_family backup_gen_last_run_duration_seconds 'How long the last backup of the source took, snapshot, dar, dar -t and publishing included.'
+  for name in "${SOURCE_NAMES[@]}"; do
+    value=''
+    [[ -n ${RESULT_STARTED[${name}]:-} ]] && value=$((RESULT_ENDED[${name}] - RESULT_STARTED[${name}]))
+    metric backup_gen_last_run_duration_seconds "${METRICS_LABELS[${name}]}" "${value}" carry
+  done
+  metric_family backup_gen_last_run_exit_status "The exit status of the last backup of the source: 0 ok, 2 published with warnings, 1 failed (its chain did not move), 129-143 stopped by a signal."
+  for name in "${SOURCE_NAMES[@]}"; do
+    metric backup_gen_last_run_exit_status "${METRICS_LABELS[${name}]}" "${RESULT_EXIT[${name}]:-}" carry
+  done
+  metric_family backup_gen_last_archive_bytes 'The size of the last archive of the source that was published (all its slices).'
+  for name in "${SOURCE_NAMES[@]}"; do
+    value=''
+    source_succeeded "${name}" && value=${RESULT_BYTES[${name}]:-}
+    metric backup_gen_last_archive_bytes "${METRICS_LABELS[${name}]}" "${value}" carry
+  done
+  metric_family backup_gen_last_archive_kind 'The kind of the last archive of the source that was published: 1 for its kind (FULL or INC), 0 for the other.'
+  for name in "${SOURCE_NAMES[@]}"; do
+    labels=${METRICS_LABELS[${name}]}
+    for kind in FULL INC; do
+      value=''
+      if source_succeeded "${name}" && [[ -n ${RESULT_KIND[${name}]:-} ]]; then
+        value=0
+        [[ ${RESULT_KIND[${name}]} == "${kind}" ]] && value=1
+      fi
+      metric backup_gen_last_archive_kind "${labels},kind=\"${kind}\"" "${value}" carry
+    done
+  done
+  metrics_snapshot_use
+  metric_family backup_gen_mirror_last_success_timestamp_seconds 'When the last copy to the mirror ([rsync] target_dir) that worked ended (Unix time; 0: never, as far as this file knows).'
+  value=''
+  [[ $(mirror_outcome "${status}") == copied* ]] && value=$(printf '%(%s)T' -1)
+  metric backup_gen_mirror_last_success_timestamp_seconds "${METRICS_PROFILE_LABELS}" "${value}" carry
+  metric_family backup_gen_run_exit_status "The exit status of the profile's last backup run: 0 ok, 2 finished with warnings, 1 failed, 129-143 stopped by a signal."
+  metric backup_gen_run_exit_status "${METRICS_PROFILE_LABELS}" "${status}"
+  return 0
+}
+
+# metrics_snapshot_use: LVM sources only (a directory source has no snapshot, and no series); NaN
+# when it could not be read, or the source failed before its snapshot was made.
+metrics_snapshot_use() {
+  local name value
+  metric_family backup_gen_snapshot_used_percent "The snapshot's data percent (lvs data_percent) at the end of the source's last backup, right before it was removed."
+  for name in "${SOURCE_NAMES[@]}"; do
+    if [[ -n ${SOURCE_HAS_SNAPSHOT[${name}]:-} ]]; then
+      value=${RESULT_SNAPSHOT_USE[${name}]:-NaN}
+      [[ -z ${RESULT_STARTED[${name}]:-} ]] && value=''
+      metric backup_gen_snapshot_used_percent "${METRICS_LABELS[${name}]}" "${value}" carry
+    fi
+  done
+}
+
+# write_metrics STATUS: the file replaced atomically: written in full to a temporary file beside it
+# (a name node_exporter does not read: not *.prom), made readable to node_exporter, then renamed
+# over the old one. A failure is logged at WARNING and never changes the exit code.
+write_metrics() {
+  local -r status=$1
+  local temporary
+  if ((NOOP)); then
+    printf '# a real run writes its metrics to %s here (a temporary file beside it, then mv)\n' "$(shell_quote "${METRICS_FILE}")" >&3
+    return 0
+  fi
+  read_previous_metrics
+  if ! temporary=$(mktemp -- "${METRICS_FILE}.XXXXXXXXXX" 2>/dev/null); then
+    log WARNING "cannot write the metrics file ${METRICS_FILE}: is its directory there and writable? ([monitoring] metrics_dir)"
+    return 0
+  fi
+  if metrics_text "${status}" 2>/dev/null >"${temporary}" && chmod 0644 -- "${temporary}" && mv -f -- "${temporary}" "${METRICS_FILE}"; then
+    log DEBUG "metrics written to ${METRICS_FILE}"
+  else
+    rm -f -- "${temporary}"
+    log WARNING "could not write the metrics file ${METRICS_FILE} (is the file system full?) ([monitoring] metrics_dir)"
+  fi
+}
+
+# start_monitoring: once the lock is held: the run's private directory, then the start ping.
+start_monitoring() {
+  make_run_state_dir
+  ping_start
+}
+
+# finish_monitoring STATUS: from on_exit, for a backup run, before its last line: the summary, then
+# the metrics.
+finish_monitoring() {
+  local -r status=$1
+  if [[ ${COMMAND} != backup ]]; then
+    return 0
+  fi
+  log_summary "${status}"
+  write_metrics "${status}"
+}
+
+# end_monitoring STATUS: the end ping after the last log line, then the run's directory goes.
+end_monitoring() {
+  local -r status=$1
+  if [[ ${COMMAND} != backup ]]; then
+    return 0
+  fi
+  ping_end "${status}"
+  if [[ -n ${RUN_STATE_DIR} ]]; then
+    rm -rf -- "${RUN_STATE_DIR}"
+    RUN_STATE_DIR=''
+  fi
+}
+
 # ---- main ----
 backup_command() {
   take_lock
   install_traps
+  start_monitoring
   set_run_time
   set_run_tag
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
@@ -3624,6 +4179,7 @@ backup_command() {
   check_sources_backed_up
   copy_to_mirror
   check_mirror_copies
+  MIRROR_CHECKED=1
   if ((PRUNE_AFTER_BACKUP)); then
     prune_sets target
   fi

@@ -1,7 +1,7 @@
 // Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
 // emitter has no decisions left to make.
 import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
-import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
+import type { Plan, PlannedMirror, PlannedMonitoring, PlannedSource } from './plan.js';
 import { outermostBindMounts } from '../profile/rules.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
@@ -40,21 +40,24 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,
+    monitoring: planMonitoring(profile, profileName),
     retention: profile.retention,
     targetReserveBytes: reserveBytes(profile.targetReserve),
     compareWithSource: profile.dar.compareWithSource,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
-    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror),
+    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror, profile.monitoring.metricsDir !== undefined),
     needsRoot: needsLvm,
   };
 }
 
-/** In a fixed order: the base, LVM's, mountpoint for a mount check (LVM's has it), the mirror's. */
-function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined): string[] {
+/** In a fixed order: the base, LVM's, mountpoint for a mount check (LVM's has it), the mirror's, chmod for the metrics file. */
+function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined, metrics: boolean): string[] {
   const commands = [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : [])];
   if ((targetMustBeMounted || mirror?.mustBeMounted === true) && !commands.includes('mountpoint')) commands.push('mountpoint');
   if (mirror !== undefined) commands.push('rsync');
   if (mirror?.remote !== undefined) commands.push('ssh');
+  // The ping's curl or wget is not required: without either the run warns once and sends nothing.
+  if (metrics) commands.push('chmod');
   return commands;
 }
 
@@ -154,4 +157,23 @@ function provenanceLines(lines: Record<string, number>, profileName: string, sec
   return Object.entries(lines)
     .filter(([key]) => section === undefined || key.startsWith(`${section} `))
     .map(([key, line]) => provenanceLine(key, line, profileName));
+}
+
+/** A label value as the Prometheus text exposition format quotes it: \\, \" and \n escaped. */
+export function metricLabelValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+function planMonitoring(profile: Profile, profileName: string): PlannedMonitoring {
+  const monitoring = profile.monitoring;
+  const profileLabels = `profile=${metricLabelValue(profileName)}`;
+  return {
+    pingUrl: monitoring.pingUrl ?? '',
+    pingTimeoutSeconds: monitoring.pingTimeoutSeconds,
+    metricsDir: monitoring.metricsDir ?? '',
+    metricsFile: monitoring.metricsDir === undefined ? '' : `${monitoring.metricsDir.replace(/\/+$/, '')}/backup-gen-${profileName.replace(/\.ini$/i, '').replace(/[^A-Za-z0-9._-]/g, '_')}.prom`,
+    profileLabels,
+    sourceLabels: profile.sources.map((s) => ({ name: s.name, labels: `${profileLabels},source=${metricLabelValue(s.name)}` })),
+    provenance: provenanceLines(profile.lines, profileName, 'monitoring'),
+  };
 }

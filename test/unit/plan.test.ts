@@ -238,6 +238,7 @@ describe('buildPlan', () => {
       fullPolicy: { every: 'month' as const },
       dar: DEFAULT_DAR,
       sources: [{ name: 'main', kind: 'directory' as const, root: '/srv', subdirs: [], excludes: [], bindMounts: [], setRoot: '/b', archivePrefix: 'h-', lines: {} }],
+      monitoring: { pingTimeoutSeconds: 10 },
       lines: {},
     };
     expect(buildPlan(profile, 'x.ini', '9.9.9').generator).toEqual({ name: 'backup-gen', version: '9.9.9' });
