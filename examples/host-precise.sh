@@ -2498,6 +2498,7 @@ run_source() {
     install_signal_traps
     trap 'on_error "${LINENO}" "$?"' ERR
     SOURCE_RUNNING=${name}
+    SOURCE_STARTED=${started}
     "${function}"
   ) &
   CHILD_PID=$!
@@ -3639,6 +3640,7 @@ RUN_STATE_DIR=
 # use before it was released (record_snapshot_use), and whether it was skipped (a hook may set
 # SOURCE_SKIPPED=1: the summary then says "skipped").
 SOURCE_RUNNING=
+SOURCE_STARTED=
 VERIFY_STATUS=
 SNAPSHOT_USE=
 SOURCE_SKIPPED=0
@@ -3688,15 +3690,25 @@ write_source_result() {
   if [[ ${state} == ok || ${state} == warnings ]] && ((!NOOP)) && [[ -n ${ARCHIVE_NAME} ]]; then
     bytes=$(slices_bytes "${ARCHIVE_DIR}/${ARCHIVE_NAME}")
   fi
-  printf '%s\n' "status=${state}" "kind=${ARCHIVE_KIND}" "archive=${ARCHIVE_NAME}" "bytes=${bytes}" "verify=${VERIFY_STATUS}" "snapshot_use=${SNAPSHOT_USE}" \
+  printf '%s\n' "status=${state}" "exit=${status}" "started=${SOURCE_STARTED}" "kind=${ARCHIVE_KIND}" "archive=${ARCHIVE_NAME}" "bytes=${bytes}" "verify=${VERIFY_STATUS}" "snapshot_use=${SNAPSHOT_USE}" \
     2>/dev/null >"${RUN_STATE_DIR}/source.${SOURCE_RUNNING}" || true
 }
 
-# collect_source_result NAME STATUS STARTED: in the parent, after the source's subshell ended.
+# collect_source_result NAME [STATUS STARTED]: in the parent, after the source's subshell ended;
+# without STATUS and STARTED (a run stopped while the source ran: run_source never got to it) the
+# file's own.
 collect_source_result() {
-  local -r name=$1 status=$2 started=$3
-  local -r file=${RUN_STATE_DIR}/source.${name}
-  local key value
+  local -r name=$1 file=${RUN_STATE_DIR}/source.$1
+  local status=${2-} started=${3-} key value
+  if [[ -z ${status} ]]; then
+    [[ -n ${RUN_STATE_DIR} && -f ${file} ]] || return 0
+    while IFS='=' read -r key value; do
+      if [[ ${key} == exit || ${key} == started ]] && [[ ${value} =~ ^[0-9]+$ ]]; then
+        printf -v "${key/exit/status}" '%s' "${value}"
+      fi
+    done <"${file}"
+    [[ -n ${status} && -n ${started} ]] || return 0
+  fi
   case ${status} in
     0) RESULT_STATUS[${name}]=ok ;;
     2) RESULT_STATUS[${name}]=warnings ;;
@@ -3788,6 +3800,11 @@ mirror_outcome() {
 log_summary() {
   local -r status=$1
   local name
+  for name in "${SOURCE_NAMES[@]}"; do
+    if [[ -z ${RESULT_STATUS[${name}]:-} ]]; then
+      collect_source_result "${name}"
+    fi
+  done
   log INFO "summary of profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing was done)'):"
   for name in "${SOURCE_NAMES[@]}"; do
     log INFO "  $(summary_of_source "${name}")"
