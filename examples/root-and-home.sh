@@ -144,6 +144,7 @@ declare -rA LOG_LEVELS=([DEBUG]=10 [INFO]=20 [WARNING]=30 [ERROR]=40 [CRITICAL]=
 # A file of this run's own log lines, INFO and above, for the end ping's body (monitor.hbs); unset
 # until a backup run with a ping URL has taken its lock.
 RUN_LOG_TAIL=
+QUIET_OUTPUT=/dev/null
 
 # log_line LEVEL MESSAGE: one line as the log file holds it.
 log_line() {
@@ -186,6 +187,29 @@ quiet_stdout() {
   [[ ${COMMAND} == backup && -n ${LOG_FILE} && ! -t 3 ]] && ((!NOOP))
 }
 
+# quiet_output_file: where run and run_child put a command's stdout in quiet mode (a file of this
+# run, of this process), for log_quiet_output; /dev/null without the run's directory.
+quiet_output_file() {
+  QUIET_OUTPUT=/dev/null
+  if [[ -n ${RUN_STATE_DIR} ]]; then
+    QUIET_OUTPUT=${RUN_STATE_DIR}/output.${BASHPID}
+  fi
+}
+
+# log_quiet_output COMMAND: what COMMAND printed, one DEBUG line of the log each ("dar: ...").
+log_quiet_output() {
+  local line
+  if [[ ${QUIET_OUTPUT} == /dev/null || ! -f ${QUIET_OUTPUT} ]]; then
+    return 0
+  fi
+  while IFS= read -r line || [[ -n ${line} ]]; do
+    if [[ -n ${line//[[:space:]]/} ]]; then
+      log DEBUG "$1: ${line}"
+    fi
+  done <"${QUIET_OUTPUT}"
+  rm -f -- "${QUIET_OUTPUT}"
+}
+
 # say MESSAGE: what the run does, on stdout (a comment in noop mode, so the output stays pasteable).
 say() {
   if ((NOOP)); then
@@ -222,10 +246,13 @@ run() {
   fi
   log DEBUG "run: $(shell_quote "$@")"
   if quiet_stdout; then
-    "$@" 9>&- >>"${LOG_FILE}"
-  else
-    "$@" 9>&-
+    local status=0
+    quiet_output_file
+    "$@" 9>&- >"${QUIET_OUTPUT}" || status=$?
+    log_quiet_output "$1"
+    return "${status}"
   fi
+  "$@" 9>&-
 }
 
 # query COMMAND...: runs a read-only command, in noop mode too, and says so there.
@@ -258,8 +285,10 @@ run_child() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
+  QUIET_OUTPUT=/dev/null
   if quiet_stdout; then
-    "$@" 9>&- >>"${LOG_FILE}" &
+    quiet_output_file
+    "$@" 9>&- >"${QUIET_OUTPUT}" &
   else
     "$@" 9>&- &
   fi
@@ -270,6 +299,7 @@ run_child() {
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
   stop_progress
+  log_quiet_output "$1"
   note_child_result "$@"
 }
 
