@@ -137,13 +137,10 @@ UNPUBLISHED=()
 SOURCES_BACKED_UP=()
 SOURCES_FAILED=()
 SOURCES_SKIPPED=()
-# The source a subshell backs up (run_source), for the hooks and skip_source.
-CURRENT_SOURCE=
 # What run_hook and the hooks' BACKUP_GEN_* variables need: whether the last hook asked to skip,
-# whether this subshell's source or the whole run was skipped, the tree dar reads, the end state,
-# and the process groups of the hooks this shell ran (stop_hook_leftovers).
+# whether the whole run was skipped (a source's subshell: SOURCE_SKIPPED, in summary), the tree dar
+# reads, the end state, and the process groups of the hooks this shell ran (stop_hook_leftovers).
 HOOK_SKIPPED=0
-SOURCE_SKIPPED=0
 RUN_SKIPPED=0
 HOOK_ROOT=
 HOOK_RUN_STATUS=
@@ -160,16 +157,32 @@ KEPT=()
 
 # ---- logging ----
 declare -rA LOG_LEVELS=([DEBUG]=10 [INFO]=20 [WARNING]=30 [ERROR]=40 [CRITICAL]=50)
+# A file of this run's own log lines, INFO and above, for the end ping's body (monitor.hbs); unset
+# until a backup run with a ping URL has taken its lock.
+RUN_LOG_TAIL=
+QUIET_OUTPUT=/dev/null
+
+# log_line LEVEL MESSAGE: one line as the log file holds it.
+log_line() {
+  printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "$1" "$2"
+}
 
 # log LEVEL MESSAGE...: stderr at or above the chosen level; the log file gets every level.
 log() {
   local -r level=$1
   shift
   if ((LOG_LEVELS[${level}] >= LOG_THRESHOLD)); then
+    # A progress line (progress.hbs) is cleared first, so that the message starts its own line.
+    if [[ -n ${PROGRESS_PID} ]]; then
+      printf '\r\033[K' >&2 2>/dev/null || true
+    fi
     printf '%s: %s\n' "${level}" "$*" >&2 2>/dev/null || true
   fi
   if [[ -n ${LOG_FILE} ]] && ((!NOOP)); then
-    printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "${level}" "$*" >>"${LOG_FILE}" 2>/dev/null || true
+    log_line "${level}" "$*" >>"${LOG_FILE}" 2>/dev/null || true
+  fi
+  if [[ -n ${RUN_LOG_TAIL} ]] && ((LOG_LEVELS[${level}] >= LOG_LEVELS[INFO])); then
+    log_line "${level}" "$*" >>"${RUN_LOG_TAIL}" 2>/dev/null || true
   fi
 }
 
@@ -183,11 +196,41 @@ die() {
   exit 1
 }
 
+# quiet_stdout: a backup run from cron or a timer with a log file: its stdout (the lines of say, and
+# what dar, rsync and LVM print) goes to the log file, so that a run that succeeds prints nothing and
+# cron sends no mail; warnings and errors still reach stderr. fd 3 is the script's own stdout.
+quiet_stdout() {
+  [[ ${COMMAND} == backup && -n ${LOG_FILE} && ! -t 3 ]] && ((!NOOP))
+}
+
+# quiet_output_file: where run and run_child put a command's stdout in quiet mode (a file of this
+# run, of this process), for log_quiet_output; /dev/null without the run's directory.
+quiet_output_file() {
+  QUIET_OUTPUT=/dev/null
+  if [[ -n ${RUN_STATE_DIR} ]]; then
+    QUIET_OUTPUT=${RUN_STATE_DIR}/output.${BASHPID}
+  fi
+}
+
+# log_quiet_output COMMAND: what COMMAND printed, one DEBUG line of the log each ("dar: ...").
+log_quiet_output() {
+  local line
+  if [[ ${QUIET_OUTPUT} == /dev/null || ! -f ${QUIET_OUTPUT} ]]; then
+    return 0
+  fi
+  while IFS= read -r line || [[ -n ${line} ]]; do
+    if [[ -n ${line//[[:space:]]/} ]]; then
+      log DEBUG "$1: ${line}"
+    fi
+  done <"${QUIET_OUTPUT}"
+  rm -f -- "${QUIET_OUTPUT}"
+}
+
 # say MESSAGE: what the run does, on stdout (a comment in noop mode, so the output stays pasteable).
 say() {
   if ((NOOP)); then
     printf '# %s\n' "$*" >&3 2>/dev/null || true
-  else
+  elif ! quiet_stdout; then
     printf '%s\n' "$*" 2>/dev/null || true
   fi
   log DEBUG "$*"
@@ -218,6 +261,13 @@ run() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
+  if quiet_stdout; then
+    local status=0
+    quiet_output_file
+    "$@" 9>&- >"${QUIET_OUTPUT}" || status=$?
+    log_quiet_output "$1"
+    return "${status}"
+  fi
   "$@" 9>&-
 }
 
@@ -242,7 +292,8 @@ query() {
 
 # run_child COMMAND...: like run, for long commands (dar, rsync). It runs in the background so a
 # signal is handled at once, not when the command ends (stop_child stops it and everything it
-# started); its status goes to CHILD_STATUS.
+# started); its status goes to CHILD_STATUS. While dar -c BASE writes an archive, a terminal shows
+# its progress (start_progress); what the summary needs of it is noted (note_child_result).
 run_child() {
   CHILD_STATUS=0
   if ((NOOP)); then
@@ -250,10 +301,74 @@ run_child() {
     return 0
   fi
   log DEBUG "run: $(shell_quote "$@")"
-  "$@" 9>&- &
+  QUIET_OUTPUT=/dev/null
+  if quiet_stdout; then
+    quiet_output_file
+    "$@" 9>&- >"${QUIET_OUTPUT}" &
+  else
+    "$@" 9>&- &
+  fi
   CHILD_PID=$!
+  if [[ $1 == dar && ${2-} == -c ]]; then
+    start_progress "$3"
+  fi
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
+  stop_progress
+  log_quiet_output "$1"
+  note_child_result "$@"
+}
+
+# ---- progress: a live line while dar writes an archive, on a terminal only ----
+# The poller (start_progress) is a background process of this script; run_child stops it when dar
+# ends, and teardown does whatever happens.
+PROGRESS_PID=
+
+# slices_bytes BASE: how many bytes BASE's slices (BASE.1.dar, BASE.2.dar, ...) hold now.
+slices_bytes() {
+  local -a slices=("$1".[0-9]*.dar)
+  local size total=0
+  if ((${#slices[@]} > 0)); then
+    while read -r size; do
+      total=$((total + size))
+    done < <(stat -c %s -- "${slices[@]}" 2>/dev/null)
+  fi
+  printf '%d\n' "${total}"
+}
+
+# elapsed_time SECONDS: H:MM:SS.
+elapsed_time() {
+  printf '%d:%02d:%02d' $(($1 / 3600)) $(($1 / 60 % 60)) $(($1 % 60))
+}
+
+# start_progress BASE: when stderr is a terminal (never in cron, a pipe or noop mode), one line there,
+# rewritten about once a second with \r: what dar has written to BASE's slices so far, and for how long.
+start_progress() {
+  local -r base=$1
+  if ((NOOP)) || [[ ! -t 2 ]]; then
+    return 0
+  fi
+  (
+    trap - ERR EXIT
+    trap 'exit 0' TERM
+    set +e
+    local -r started=${SECONDS}
+    while true; do
+      printf '\r  dar: %s written, %s elapsed\033[K' "$(human_bytes "$(slices_bytes "${base}")")" "$(elapsed_time $((SECONDS - started)))" >&2 2>/dev/null
+      sleep 1
+    done
+  ) </dev/null 9>&- &
+  PROGRESS_PID=$!
+}
+
+# stop_progress: stops the poller and clears its line.
+stop_progress() {
+  if [[ -n ${PROGRESS_PID} ]]; then
+    kill -TERM "${PROGRESS_PID}" 2>/dev/null || true
+    wait "${PROGRESS_PID}" 2>/dev/null || true
+    PROGRESS_PID=
+    printf '\r\033[K' >&2 2>/dev/null || true
+  fi
 }
 
 # ---- teardown ----
@@ -510,6 +625,7 @@ teardown() {
   local failed=0
   end_pool_watch || failed=1
   stop_child
+  stop_progress
   stop_hook_leftovers
   undo_all remove_unpublished "${UNPUBLISHED[@]}" || failed=1
   UNPUBLISHED=("${KEPT[@]}")
@@ -571,11 +687,13 @@ on_exit() {
     run_end_hooks "${status}"
     status=${FINAL_STATUS}
   fi
+  finish_monitoring "${status}"
   case ${status} in
     0) log INFO "finished successfully" ;;
     2) log WARNING "finished with warnings" ;;
     *) log ERROR "FAILED (exit ${status})" ;;
   esac
+  end_monitoring "${status}"
   exit "${status}"
 }
 
@@ -681,14 +799,18 @@ hook_outcome() {
 
 # skip_source REASON: ends a source's subshell without archiving it: its chain does not move.
 skip_source() {
-  log INFO "source ${CURRENT_SOURCE} skipped: $1; its chain did not move"
+  log INFO "source ${SOURCE_RUNNING} skipped: $1; its chain did not move"
   SOURCE_SKIPPED=1
   exit 75
 }
 
 # skip_run REASON: ends the run before any source, with exit 0 (on_exit runs the finally hook).
 skip_run() {
+  local name
   log INFO "this run is skipped: $1"
+  for name in "${SOURCE_NAMES[@]}"; do
+    RESULT_STATUS[${name}]=skipped
+  done
   RUN_SKIPPED=1
   exit 0
 }
@@ -2456,6 +2578,7 @@ archive_lvm_snapshot() {
   SNAPSHOT_IN_USE=
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
+  record_snapshot_use "${volume_group}/${snapshot}"
   release_sources
   test_archive
   publish_archive
@@ -2511,6 +2634,9 @@ take_snapshots_together() {
   if ((HOOK_SKIPPED)); then
     log INFO "hook before_snapshot asked to skip: no snapshot was taken; skipping $*"
     SOURCES_SKIPPED+=("$@")
+    for name in "$@"; do
+      RESULT_STATUS[${name}]=skipped
+    done
   fi
 }
 
@@ -2584,6 +2710,7 @@ on_source_exit() {
   trap - ERR
   set +e
   tear_down_ended "${status}"
+  write_source_result "${FINAL_STATUS}"
   exit "${FINAL_STATUS}"
 }
 
@@ -2591,17 +2718,19 @@ on_source_exit() {
 run_source() {
   local -r name=$1
   shift
-  local status=0
+  local status=0 started
   if [[ " ${SOURCES_SKIPPED[*]} " == *" ${name} "* ]]; then
     return 0
   fi
+  started=$(printf '%(%s)T' -1)
   # A signal between the fork and CHILD_PID would leave the subshell running unseen: it waits.
   defer_signals "source ${name} was starting"
   (
     trap 'on_source_exit' EXIT
     install_signal_traps
     trap 'on_error "${LINENO}" "$?"' ERR
-    CURRENT_SOURCE=${name}
+    SOURCE_RUNNING=${name}
+    SOURCE_STARTED=${started}
     "$@"
   ) &
   CHILD_PID=$!
@@ -2610,6 +2739,7 @@ run_source() {
   wait "${CHILD_PID}" || status=$?
   CHILD_PID=
   CHILD_IS_SUBSHELL=0
+  collect_source_result "${name}" "${status}" "${started}"
   if ((status > 128)); then
     # Stopped by a signal of its own (the OOM killer, an administrator's kill): so is the run.
     SIGNAL_STATUS=${status}
@@ -3705,10 +3835,215 @@ prune_command() {
   prune_sets "${where}"
 }
 
+# ---- summary: what a backup run did, said at its end ----
+# Each source runs in a subshell (run_source): it writes its results as key=value lines to a file in
+# RUN_STATE_DIR, a private directory of this run, which the parent reads as data (never sources).
+RUN_STATE_DIR=
+# In a source's subshell: its name, what run_child saw of its dar -t (test_archive), the snapshot's
+# use before it was released (record_snapshot_use), and whether a hook skipped it (skip_source).
+SOURCE_RUNNING=
+SOURCE_STARTED=
+VERIFY_STATUS=
+SNAPSHOT_USE=
+SOURCE_SKIPPED=0
+# In the parent: each source's results, by source name (collect_source_result).
+declare -A RESULT_STATUS=() RESULT_EXIT=() RESULT_KIND=() RESULT_ARCHIVE=() RESULT_BYTES=() RESULT_VERIFY=()
+declare -A RESULT_SNAPSHOT_USE=() RESULT_STARTED=() RESULT_ENDED=()
+declare -A SOURCE_HAS_SNAPSHOT=()
+SOURCE_HAS_SNAPSHOT[data]=1
+SOURCE_HAS_SNAPSHOT[binlog]=1
+
+# make_run_state_dir: RUN_STATE_DIR, in noop mode too (it is this run's scratch space, not the host's);
+# finish_monitoring removes it. Without it the summary only knows the exit codes.
+make_run_state_dir() {
+  RUN_STATE_DIR=$(mktemp -d -- "${TMPDIR:-/tmp}/backup-gen-run.XXXXXXXXXX" 2>/dev/null) || RUN_STATE_DIR=
+  if [[ -z ${RUN_STATE_DIR} ]]; then
+    log WARNING "cannot make a temporary directory in ${TMPDIR:-/tmp}: the summary will lack each source's details"
+  fi
+}
+
+# note_child_result COMMAND...: what run_child just ran, for the summary: test_archive's dar -t, and
+# the mirror's bookkeeping pass (its last rsync: once it worked, the mirror holds the new archives).
+note_child_result() {
+  if [[ $1 == dar && ${2-} == -t ]]; then
+    VERIFY_STATUS=${CHILD_STATUS}
+  elif [[ $1 == rsync && " $* " == *' --include=latest_successful '* && -n ${RUN_STATE_DIR} ]] && ((CHILD_STATUS == 0 || CHILD_STATUS == 24)); then
+    : 2>/dev/null >"${RUN_STATE_DIR}/mirror-copied" || true
+  fi
+}
+
+# write_source_result STATUS: in a source's subshell, at its exit: its results for the parent.
+write_source_result() {
+  local -r status=$1
+  local state=failed bytes=''
+  case ${status} in
+    0) state=ok ;;
+    2) state=warnings ;;
+  esac
+  if ((status > 128)); then
+    state=stopped
+  elif ((SOURCE_SKIPPED)); then
+    state=skipped
+  fi
+  if [[ -z ${RUN_STATE_DIR} || -z ${SOURCE_RUNNING} ]]; then
+    return 0
+  fi
+  if [[ ${state} == ok || ${state} == warnings ]] && ((!NOOP)) && [[ -n ${ARCHIVE_NAME} ]]; then
+    bytes=$(slices_bytes "${ARCHIVE_DIR}/${ARCHIVE_NAME}")
+  fi
+  printf '%s\n' "status=${state}" "exit=${status}" "started=${SOURCE_STARTED}" "kind=${ARCHIVE_KIND}" "archive=${ARCHIVE_NAME}" "bytes=${bytes}" "verify=${VERIFY_STATUS}" "snapshot_use=${SNAPSHOT_USE}" \
+    2>/dev/null >"${RUN_STATE_DIR}/source.${SOURCE_RUNNING}" || true
+}
+
+# collect_source_result NAME [STATUS STARTED]: in the parent, after the source's subshell ended;
+# without STATUS and STARTED (a run stopped while the source ran: run_source never got to it) the
+# file's own.
+collect_source_result() {
+  local -r name=$1 file=${RUN_STATE_DIR}/source.$1
+  local status=${2-} started=${3-} key value
+  if [[ -z ${status} ]]; then
+    [[ -n ${RUN_STATE_DIR} && -f ${file} ]] || return 0
+    while IFS='=' read -r key value; do
+      if [[ ${key} == exit || ${key} == started ]] && [[ ${value} =~ ^[0-9]+$ ]]; then
+        printf -v "${key/exit/status}" '%s' "${value}"
+      fi
+    done <"${file}"
+    [[ -n ${status} && -n ${started} ]] || return 0
+  fi
+  case ${status} in
+    0) RESULT_STATUS[${name}]=ok ;;
+    2) RESULT_STATUS[${name}]=warnings ;;
+    *) RESULT_STATUS[${name}]=failed ;;
+  esac
+  RESULT_EXIT[${name}]=${status}
+  RESULT_STARTED[${name}]=${started}
+  RESULT_ENDED[${name}]=$(printf '%(%s)T' -1)
+  if [[ -z ${RUN_STATE_DIR} || ! -f ${file} ]]; then
+    return 0
+  fi
+  while IFS='=' read -r key value; do
+    if [[ ${key} == status && ${value} =~ ^(ok|warnings|failed|stopped|skipped)$ ]]; then
+      RESULT_STATUS[${name}]=${value}
+    elif [[ ${key} == kind && ${value} =~ ^(FULL|INC)$ ]]; then
+      RESULT_KIND[${name}]=${value}
+    elif [[ ${key} == archive ]]; then
+      RESULT_ARCHIVE[${name}]=${value}
+    elif [[ ${key} == bytes && ${value} =~ ^[0-9]+$ ]]; then
+      RESULT_BYTES[${name}]=${value}
+    elif [[ ${key} == verify && ${value} =~ ^[0-9]+$ ]]; then
+      RESULT_VERIFY[${name}]=${value}
+    elif [[ ${key} == snapshot_use && ${value} =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+      RESULT_SNAPSHOT_USE[${name}]=${value}
+    fi
+  done <"${file}"
+  return 0
+}
+
+# summary_of_source NAME: one line: FULL or INC, archive, size, duration, snapshot use, verify result;
+# or what became of it (failed, stopped, skipped, not run).
+summary_of_source() {
+  local -r name=$1
+  local -r state=${RESULT_STATUS[${name}]:-not run} verify=${RESULT_VERIFY[${name}]:-}
+  local line part
+  local -a parts=()
+  case ${state} in
+    ok | warnings) parts+=("${RESULT_KIND[${name}]:-?} ${RESULT_ARCHIVE[${name}]:-?}") ;;
+    skipped | 'not run')
+      printf '%s: %s\n' "${name}" "${state}"
+      return 0
+      ;;
+    stopped) parts+=("stopped by a signal (exit ${RESULT_EXIT[${name}]})") ;;
+    *) parts+=("failed (exit ${RESULT_EXIT[${name}]})${RESULT_ARCHIVE[${name}]:+: ${RESULT_KIND[${name}]:-} ${RESULT_ARCHIVE[${name}]} not published}") ;;
+  esac
+  if [[ -n ${RESULT_BYTES[${name}]:-} ]]; then
+    parts+=("$(human_bytes "${RESULT_BYTES[${name}]}")")
+  fi
+  parts+=("$((RESULT_ENDED[${name}] - RESULT_STARTED[${name}])) s")
+  if [[ -n ${SOURCE_HAS_SNAPSHOT[${name}]:-} ]]; then
+    parts+=("snapshot ${RESULT_SNAPSHOT_USE[${name}]:-?}% used")
+  fi
+  if [[ -z ${verify} ]]; then
+    parts+=('verify not run')
+  elif ((verify == 0)); then
+    parts+=('verify ok')
+  else
+    parts+=("verify FAILED (dar -t exit ${verify})")
+  fi
+  if [[ ${state} == warnings ]]; then
+    parts+=('with warnings')
+  fi
+  line=${parts[0]}
+  for part in "${parts[@]:1}"; do
+    line+=", ${part}"
+  done
+  printf '%s: %s\n' "${name}" "${line}"
+}
+
+# log_summary STATUS: the summary, at INFO: on stderr with -l INFO or lower, always in the log file.
+log_summary() {
+  local -r status=$1
+  local name
+  for name in "${SOURCE_NAMES[@]}"; do
+    if [[ -z ${RESULT_STATUS[${name}]:-} ]]; then
+      collect_source_result "${name}"
+    fi
+  done
+  log INFO "summary of profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing was done)'):"
+  for name in "${SOURCE_NAMES[@]}"; do
+    log INFO "  $(summary_of_source "${name}")"
+  done
+  log INFO "  snapshots: together, in one quiesce window (each lived until its own archive was made)"
+}
+
+# ---- monitoring: what the run tells the host's monitoring ----
+
+# record_snapshot_use VG/SNAPSHOT: the snapshot's data percent as lvs shows it, right before it is
+# released (for a thick snapshot: how full its copy-on-write space got; for a thin one: its share of
+# the virtual size), for the summary and the metrics. Never fails the source.
+record_snapshot_use() {
+  local use
+  if ((NOOP)); then
+    return 0
+  fi
+  use=$(query lvs --noheadings -o data_percent "$1" 2>/dev/null) || use=''
+  use=${use//[[:space:]]/}
+  if [[ ${use} =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+    SNAPSHOT_USE=${use}
+  fi
+}
+
+# start_monitoring: once the lock is held: the run's private directory, then the start ping.
+start_monitoring() {
+  make_run_state_dir
+}
+
+# finish_monitoring STATUS: from on_exit, for a backup run, before its last line: the summary, then
+# the metrics.
+finish_monitoring() {
+  local -r status=$1
+  if [[ ${COMMAND} != backup ]]; then
+    return 0
+  fi
+  log_summary "${status}"
+}
+
+# end_monitoring STATUS: the end ping after the last log line, then the run's directory goes.
+end_monitoring() {
+  local -r status=$1
+  if [[ ${COMMAND} != backup ]]; then
+    return 0
+  fi
+  if [[ -n ${RUN_STATE_DIR} ]]; then
+    rm -rf -- "${RUN_STATE_DIR}"
+    RUN_STATE_DIR=''
+  fi
+}
+
 # ---- main ----
 backup_command() {
   take_lock
   install_traps
+  start_monitoring
   set_run_time
   set_run_tag
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"

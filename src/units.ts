@@ -97,8 +97,9 @@ export function renderUnits(plan: Plan, options: UnitOptions = {}): UnitsResult 
 function cronCommand(plan: Plan, name: string, scriptPath: string): string {
   // Another run of the profile is kept out by the script's own lock: no flock wrapper.
   const words = [scriptPath, ...(plan.logFile === undefined ? ['--log-file', `/var/log/backup-gen-${name}.log`] : [])];
-  // stdout is dar's statistics; cron mails what is left: the warnings and errors on stderr.
-  return `${words.map(cronWord).join(' ')} >/dev/null`;
+  // With a log file and no terminal, a run that works prints nothing (its output goes to the log):
+  // cron mails only warnings and errors.
+  return words.map(cronWord).join(' ');
 }
 
 function crontabText(unitName: string, spec: string, line: string | undefined, reason: string | undefined): string {
@@ -106,7 +107,7 @@ function crontabText(unitName: string, spec: string, line: string | undefined, r
   if (line === undefined) return `# No crontab line: OnCalendar=${spec} cannot be written for cron: ${reason}.\n`;
   return [
     `# ${file}: what ${unitName}.timer does (OnCalendar=${spec}), without its randomized delay and its catch-up after downtime.`,
-    '# The log file has every run in full; stdout (dar\'s statistics) goes nowhere, so cron mails only a run with warnings or errors.',
+    '# The log file has every run in full; a run that works prints nothing, so cron mails only a run with warnings or errors.',
     line,
     '',
   ].join('\n');

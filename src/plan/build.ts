@@ -1,7 +1,7 @@
 // Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
 // emitter has no decisions left to make.
 import { HOOK_NAMES, type DarSettings, type Profile, type RsyncSettings, type Source } from '../profile/profile.js';
-import type { Plan, PlannedHook, PlannedMirror, PlannedSource } from './plan.js';
+import type { Plan, PlannedHook, PlannedMirror, PlannedMonitoring, PlannedSource } from './plan.js';
 import { outermostBindMounts } from '../profile/rules.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
@@ -40,6 +40,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,
+    monitoring: planMonitoring(profile, profileName),
     retention: profile.retention,
     targetReserveBytes: reserveBytes(profile.targetReserve),
     compareWithSource: profile.dar.compareWithSource,
@@ -47,19 +48,21 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     hooks: plannedHooks(profile, profileName),
     hookTimeoutSeconds: profile.hooks.timeoutSeconds,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
-    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror, Object.keys(profile.hooks.commands).length > 0),
+    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror, Object.keys(profile.hooks.commands).length > 0, profile.monitoring.metricsDir !== undefined),
     needsRoot: needsLvm,
   };
 }
 
-/** In a fixed order: the base, LVM's, mountpoint for a mount check (LVM's has it), the mirror's. */
-function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined, hasHooks: boolean): string[] {
+/** In a fixed order: the base, LVM's, env for hooks, mountpoint for a mount check (LVM's has it), the mirror's, chmod for the metrics file. */
+function requiredCommands(needsLvm: boolean, targetMustBeMounted: boolean, mirror: PlannedMirror | undefined, hasHooks: boolean, metrics: boolean): string[] {
   const commands = [...BASE_COMMANDS, ...(needsLvm ? LVM_COMMANDS : [])];
   // run_hook: env passes the hook its BACKUP_GEN_* variables.
   if (hasHooks) commands.push('env');
   if ((targetMustBeMounted || mirror?.mustBeMounted === true) && !commands.includes('mountpoint')) commands.push('mountpoint');
   if (mirror !== undefined) commands.push('rsync');
   if (mirror?.remote !== undefined) commands.push('ssh');
+  // The ping's curl or wget is not required: without either the run warns once and sends nothing.
+  if (metrics) commands.push('chmod');
   return commands;
 }
 
@@ -167,4 +170,23 @@ function provenanceLines(lines: Record<string, number>, profileName: string, sec
   return Object.entries(lines)
     .filter(([key]) => section === undefined || key.startsWith(`${section} `))
     .map(([key, line]) => provenanceLine(key, line, profileName));
+}
+
+/** A label value as the Prometheus text exposition format quotes it: \\, \" and \n escaped. */
+export function metricLabelValue(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+function planMonitoring(profile: Profile, profileName: string): PlannedMonitoring {
+  const monitoring = profile.monitoring;
+  const profileLabels = `profile=${metricLabelValue(profileName)}`;
+  return {
+    pingUrl: monitoring.pingUrl ?? '',
+    pingTimeoutSeconds: monitoring.pingTimeoutSeconds,
+    metricsDir: monitoring.metricsDir ?? '',
+    metricsFile: monitoring.metricsDir === undefined ? '' : `${monitoring.metricsDir.replace(/\/+$/, '')}/backup-gen-${profileName.replace(/\.ini$/i, '').replace(/[^A-Za-z0-9._-]/g, '_')}.prom`,
+    profileLabels,
+    sourceLabels: profile.sources.map((s) => ({ name: s.name, labels: `${profileLabels},source=${metricLabelValue(s.name)}` })),
+    provenance: provenanceLines(profile.lines, profileName, 'monitoring'),
+  };
 }

@@ -70,6 +70,22 @@ export interface PlannedHook {
   provenance: string;
 }
 
+/** [monitoring], resolved: what the script sends and writes, with the exposition format's labels made here. */
+export interface PlannedMonitoring {
+  /** Healthchecks-style ping URL (no trailing "/"); "" for no pings. */
+  pingUrl: string;
+  pingTimeoutSeconds: number;
+  /** node_exporter textfile directory; "" for no metrics. */
+  metricsDir: string;
+  /** The file written there, METRICS_DIR/backup-gen-PROFILE.prom (PROFILE without .ini, other characters than A-Z a-z 0-9 . _ - as _); "" for none. */
+  metricsFile: string;
+  /** profile="NAME", escaped as the exposition format wants label values. */
+  profileLabels: string;
+  /** Each source's labels, profile="NAME",source="SOURCE", in source order. */
+  sourceLabels: { name: string; labels: string }[];
+  provenance: string[];
+}
+
 export interface Plan {
   /** profileSha256: of the profile's bytes exactly as read (hex); the header records it for `check --script`. */
   generator: { name: 'backup-gen'; version: string; profileSha256: string };
@@ -83,6 +99,7 @@ export interface Plan {
   lockWaitSeconds: number;
   sources: PlannedSource[];
   mirror?: PlannedMirror;
+  monitoring: PlannedMonitoring;
   retention: RetentionSettings;
   /** [backup] target_reserve in bytes; 0 for none. */
   targetReserveBytes: number;

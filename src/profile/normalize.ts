@@ -1,7 +1,7 @@
 // Stage 2b, normalize: typed sections → Profile, every default filled in. Missing keys, keys that
 // do not apply, and settings that contradict each other are reported here, all at once.
 import type { Diagnostic } from '../diagnostics.js';
-import { HOOK_NAMES, type DarSettings, type HookSettings, type Profile, type RetentionSettings, type RsyncSettings, type Source, type SourceKind } from './profile.js';
+import { HOOK_NAMES, type DarSettings, type HookSettings, type MonitoringSettings, type Profile, type RetentionSettings, type RsyncSettings, type Source, type SourceKind } from './profile.js';
 import { DEFAULT_HOOK_TIMEOUT, DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
@@ -92,6 +92,7 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     dar: darSettings(find('dar'), diagnostics),
     retention: retentionSettings(find('retention')),
     rsync: rsyncSettings(find('rsync')),
+    monitoring: monitoringSettings(find('monitoring')),
     sources,
     lines,
   };
@@ -250,5 +251,14 @@ function rsyncSettings(rsync: SectionReader): RsyncSettings | undefined {
     touchFile: rsync.get<string>('touch_file'),
     mustBeMounted: rsync.get<boolean>('target_dir_must_be_mounted') ?? false,
     ioTimeoutSeconds: rsync.get<number>('io_timeout') ?? 600,
+  };
+}
+
+function monitoringSettings(monitoring: SectionReader): MonitoringSettings {
+  return {
+    // URL/start and URL/fail are made by appending: a trailing "/" would double it.
+    pingUrl: monitoring.get<string>('ping_url')?.replace(/\/+$/, ''),
+    pingTimeoutSeconds: monitoring.get<number>('ping_timeout') ?? 10,
+    metricsDir: monitoring.get<string>('metrics_dir'),
   };
 }

@@ -79,6 +79,15 @@ export interface RsyncSettings {
   ioTimeoutSeconds: number;
 }
 
+/** [monitoring]: what the run reports, and where. */
+export interface MonitoringSettings {
+  /** Healthchecks-style ping URL, without a trailing "/"; undefined for no pings. */
+  pingUrl?: string;
+  pingTimeoutSeconds: number;
+  /** node_exporter textfile directory; undefined for no metrics. */
+  metricsDir?: string;
+}
+
 export interface Profile {
   target: string;
   /** [backup] target_must_be_mounted: run only onto a mount point. */
@@ -98,6 +107,7 @@ export interface Profile {
   retention: RetentionSettings;
   /** Undefined when [rsync] enabled is false. */
   rsync?: RsyncSettings;
+  monitoring: MonitoringSettings;
   sources: Source[];
   /** Line of every key given, by "section key". */
   lines: Record<string, number>;

@@ -232,6 +232,29 @@ export const SCHEMA: SectionSpec[] = [
       { key: 'timeout', kind: v.timeoutSeconds, default: String(DEFAULT_HOOK_TIMEOUT), doc: 'Seconds each hook may run; then it and what it started get SIGTERM (SIGKILL 10 s later) and it counts as failed (exit 124).', original: false },
     ],
   },
+  {
+    name: 'monitoring',
+    doc: 'What an unattended host tells its monitoring: healthchecks-style pings and Prometheus node_exporter textfile metrics. Only the backup command reports; --noop prints what it would send. A ping or metrics file that cannot be written is logged as a warning and never changes the exit code.',
+    keys: [
+      {
+        key: 'ping_url',
+        kind: v.pingUrl,
+        default: '(none)',
+        doc: 'The healthchecks.io convention (any server that follows it works): once the lock is taken, URL/start; at the end the plain URL when the run succeeded (exit 0 or 2), URL/fail when it failed (exit 1, or stopped by a signal). The end ping POSTs the last 50 log lines of the run (INFO and above, the summary included); start and end carry the same ?rid= so the server pairs them. Sent with curl, or wget when curl is missing (neither: one warning), each attempt bounded by ping_timeout, 3 attempts. A run that fails before it takes the lock (a missing target, a second run) sends nothing: the server reports the missing ping when its grace time is over.',
+        example: 'https://hc-ping.com/your-check-uuid',
+        original: false,
+      },
+      { key: 'ping_timeout', kind: v.timeoutSeconds, default: '10', doc: 'Seconds one ping attempt may take (curl --max-time, wget --timeout); a ping never delays the run by more than about 3 attempts of this and 2 s between them.', original: false },
+      {
+        key: 'metrics_dir',
+        kind: v.absolutePath,
+        default: '(none)',
+        doc: 'node_exporter\'s textfile collector directory (--collector.textfile.directory): every backup run, failed ones too, replaces backup-gen-PROFILE.prom there atomically (a temporary file in the same directory, then mv), mode 0644 so that node_exporter can read it. The metrics are listed in the README (Monitoring).',
+        example: '/var/lib/prometheus/node-exporter',
+        original: false,
+      },
+    ],
+  },
 ];
 
 export function sectionSpecFor(sectionName: string): SectionSpec | undefined {

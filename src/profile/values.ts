@@ -180,6 +180,23 @@ export const port = kind('BG025', 'a TCP port, 1 to 65535', integer(1, 65535));
 export const keepCount = kind('BG025', 'a whole number, 1 to 100000', integer(1, 100000));
 // A free-space reserve: a number with a binary unit, as lvcreate writes sizes (10G, 512M, 1.5T).
 export const reserveSize = kind('BG025', 'a size with a unit: K, M, G or T (binary: 10G is 10 GiB)', z.string().regex(/^\d+(\.\d+)?[KMGTkmgt]$/, 'is not a size such as 10G or 512M'));
+// [monitoring] ping_url: a healthchecks-style ping URL. /start and /fail are appended to it, and
+// ?rid= (the run's id) after that: so no query or fragment of its own.
+export const pingUrl = kind(
+  'BG060',
+  'an http:// or https:// URL without white space, query (?) or fragment (#), such as https://hc-ping.com/UUID',
+  z.string().superRefine((v, ctx) => {
+    const problem = pingUrlProblem(v);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
+
+function pingUrlProblem(v: string): string | undefined {
+  if (!/^https?:\/\/[^/\s]/i.test(v)) return 'must start with http:// or https:// and a host';
+  if (/[\s\p{Cc}]/u.test(v)) return 'may not contain white space or control characters';
+  if (/[?#]/.test(v)) return 'may not contain "?" or "#": /start, /fail and ?rid= are added to it';
+  return undefined;
+}
 export const byteCount = kind('BG025', 'a whole number of bytes', integer(0, Number.MAX_SAFE_INTEGER));
 
 // dar -s: a number with an optional k, M, G, T, P, E, Z or Y suffix; 0 means one single slice.

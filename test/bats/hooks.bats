@@ -97,6 +97,7 @@ finally|a b||failure|1|"
   profile skip 'before_backup = exit 75' "before_archive = ${RECORD}" "on_success = ${RECORD}" "on_failure = ${RECORD}" "finally = ${RECORD}"
   run -0 --separate-stderr bash "${WORK}/skip.sh" -l INFO
   [[ ${stderr} == *'INFO: this run is skipped: hook before_backup asked to skip it'* ]]
+  [[ ${stderr} == *'INFO:   a: skipped'* && ${stderr} == *'INFO:   b: skipped'* ]]
   assert_calls "finally|a b||skipped|0|"
   assert_equal '' "$(find "${WORK}/target" -mindepth 1 -not -name .backup-gen.lock)" 'the target'
 }
@@ -105,6 +106,7 @@ finally|a b||failure|1|"
   profile skip-a 'before_archive = [ "$BACKUP_GEN_SOURCE" != a ] || exit 75' "finally = ${RECORD}"
   run -0 --separate-stderr bash "${WORK}/skip-a.sh" -l INFO
   [[ ${stderr} == *'INFO: source a skipped: hook before_archive asked to skip it; its chain did not move'* ]]
+  [[ ${stderr} == *'INFO:   a: skipped'* && ${stderr} == *'INFO:   b: FULL hk-'* ]]
   assert_calls "finally|a b||success|0|a"
   [[ ! -e ${WORK}/target/a && -f ${WORK}/target/b/$(date +%Y-%m)/latest_successful ]]
 }

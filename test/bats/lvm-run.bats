@@ -35,6 +35,7 @@ mount --bind -o ro -- /boot MNT/boot
 mount --make-private -- MNT/boot
 dar -c ${partial} -R MNT -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
 lvs --noheadings --units b --nosuffix -o lv_attr,snap_percent,lv_size vg0/root-backsnap
+lvs --noheadings -o data_percent vg0/root-backsnap
 umount -- MNT/boot
 umount -- MNT
 umount -- ANCHOR

@@ -108,6 +108,8 @@ lvremove --force vg0/root-backsnap" "$(window_calls)" 'the window, in order'
   export HOOK_SKIP=main
   run -0 --separate-stderr "${SCRIPT}" -l INFO
   assert_contains "${stderr}" 'INFO: source main skipped: hook before_snapshot asked to skip it; its chain did not move'
+  assert_contains "${stderr}" 'INFO:   main: skipped'
+  assert_contains "${stderr}" 'INFO:   snapshots: one at a time'
   assert_equal "mountpoint -q /hook/before_snapshot/main
 mountpoint -q /hook/before_snapshot/home
 lvcreate vg0/home
@@ -121,6 +123,8 @@ lvremove --force vg0/home-backsnap" "$(window_calls)" 'the window, in order'
   export HOOK_SKIP='main home'
   run -0 --separate-stderr "${TOGETHER}" -l INFO
   assert_contains "${stderr}" 'INFO: hook before_snapshot asked to skip: no snapshot was taken; skipping main home'
+  assert_contains "${stderr}" 'INFO:   home: skipped'
+  assert_contains "${stderr}" 'INFO:   snapshots: together, in one quiesce window'
   assert_equal 0 "$(stub_call_count lvcreate)" 'lvcreate calls'
   assert_equal '' "$(find "${TARGET}" -name latest_successful)" 'latest_successful files'
   assert_clean

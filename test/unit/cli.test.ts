@@ -228,7 +228,7 @@ describe.concurrent('units', { timeout: 30_000 }, () => {
     mkdirSync(directory);
     const run = await runCliAsync(['units', DIRECTORY_ONLY, '--dir', directory], { cwd: scratch });
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n').filter((l) => !l.startsWith('#'))).toEqual(['15 3 * * * root /usr/local/sbin/directory-only.sh --log-file /var/log/backup-gen-directory-only.log >/dev/null', '']);
+    expect(run.stdout.split('\n').filter((l) => !l.startsWith('#'))).toEqual(['15 3 * * * root /usr/local/sbin/directory-only.sh --log-file /var/log/backup-gen-directory-only.log', '']);
     expect(run.stderr).toBe(
       [
         `wrote ${directory}/backup-gen-directory-only.service`,

@@ -242,6 +242,7 @@ describe('buildPlan', () => {
       sources: [{ name: 'main', kind: 'directory' as const, root: '/srv', subdirs: [], excludes: [], bindMounts: [], setRoot: '/b', archivePrefix: 'h-', lines: {} }],
       snapshotMode: 'one at a time' as const,
       hooks: { commands: {}, timeoutSeconds: 300 },
+      monitoring: { pingTimeoutSeconds: 10 },
       lines: {},
     };
     expect(buildPlan(profile, 'x.ini', '9.9.9', 'ab'.repeat(32)).generator).toEqual({ name: 'backup-gen', version: '9.9.9', profileSha256: 'ab'.repeat(32) });

@@ -78,10 +78,10 @@ describe('the service', () => {
 
 describe('ExecStart= and the crontab line quote the script path each in their own syntax', () => {
   it.each([
-    ['/usr/local/sbin/www.sh', 'ExecStart=/usr/local/sbin/www.sh --log INFO', '/usr/local/sbin/www.sh --log-file /var/log/backup-gen-www.log >/dev/null'],
-    ['/opt/my backups/www.sh', 'ExecStart="/opt/my backups/www.sh" --log INFO', "'/opt/my backups/www.sh' --log-file /var/log/backup-gen-www.log >/dev/null"],
-    ['/opt/100%/www.sh', 'ExecStart=/opt/100%%/www.sh --log INFO', '/opt/100\\%/www.sh --log-file /var/log/backup-gen-www.log >/dev/null'],
-    ['/opt/$HOME;x/www.sh', 'ExecStart="/opt/$HOME;x/www.sh" --log INFO', "'/opt/$HOME;x/www.sh' --log-file /var/log/backup-gen-www.log >/dev/null"],
+    ['/usr/local/sbin/www.sh', 'ExecStart=/usr/local/sbin/www.sh --log INFO', '/usr/local/sbin/www.sh --log-file /var/log/backup-gen-www.log'],
+    ['/opt/my backups/www.sh', 'ExecStart="/opt/my backups/www.sh" --log INFO', "'/opt/my backups/www.sh' --log-file /var/log/backup-gen-www.log"],
+    ['/opt/100%/www.sh', 'ExecStart=/opt/100%%/www.sh --log INFO', '/opt/100\\%/www.sh --log-file /var/log/backup-gen-www.log'],
+    ['/opt/$HOME;x/www.sh', 'ExecStart="/opt/$HOME;x/www.sh" --log INFO', "'/opt/$HOME;x/www.sh' --log-file /var/log/backup-gen-www.log"],
   ])('%j', (scriptPath, execStart, cronCommand) => {
     const units = unitsOf(DIRECTORY, { scriptPath });
     expect(units.service.split('\n')).toContain(execStart);
@@ -112,14 +112,14 @@ describe('the timer', () => {
     const units = unitsOf(DIRECTORY, { onCalendar: 'Mon..Fri 22:30' });
     expect(units.timer).toContain('\nOnCalendar=Mon..Fri 22:30\n');
     expect(units.timer).toContain("backup-gen units www.ini --dir DIR --on-calendar 'Mon..Fri 22:30'\n");
-    expect(units.crontab.split('\n')).toContain('30 22 * * 1-5 root /usr/local/sbin/www.sh --log-file /var/log/backup-gen-www.log >/dev/null');
+    expect(units.crontab.split('\n')).toContain('30 22 * * 1-5 root /usr/local/sbin/www.sh --log-file /var/log/backup-gen-www.log');
   });
 });
 
 describe('the crontab line', () => {
   it.each([
-    ['no [backup] log_file: the line gives one, so that cron mails only what went wrong', DIRECTORY, '15 3 * * * root /usr/local/sbin/www.sh --log-file /var/log/backup-gen-www.log >/dev/null'],
-    ['a [backup] log_file: the script uses it', WITH_LOG, '15 3 * * * root /usr/local/sbin/www.sh >/dev/null'],
+    ['no [backup] log_file: the line gives one, so that cron mails only what went wrong', DIRECTORY, '15 3 * * * root /usr/local/sbin/www.sh --log-file /var/log/backup-gen-www.log'],
+    ['a [backup] log_file: the script uses it', WITH_LOG, '15 3 * * * root /usr/local/sbin/www.sh'],
   ])('%s', (_name, lines, line) => {
     const crontab = unitsOf(lines).crontab.split('\n');
     expect(crontab.filter((l) => !l.startsWith('#'))).toEqual([line, '']);

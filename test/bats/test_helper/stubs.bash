@@ -65,6 +65,7 @@
 #            `... -o vg_name,lv_name /dev/VG/LV` prints "  VG|LV";
 #            `... -o lv_name,pool_lv VG/LV` "  LV|pool" for a thin origin (STUB_SEGTYPE=thin);
 #            `... --nosuffix -o lv_name,data_percent,... VG/pool` the pool's use (stub_pool_use);
+#            `... -o data_percent VG/S` STUB_SNAP_PERCENT (what the summary and metrics show);
 #            `lvs VG/LV` exits 0 if LV exists, else 5.
 #   lvcreate `--snapshot --name S [--addtag T]... --size Z VG/LV` adds S (origin LV, tags T,...); 5
 #            if S exists.
