@@ -1,7 +1,7 @@
 // Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
 // emitter has no decisions left to make.
-import type { DarSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
-import type { Plan, PlannedMirror, PlannedSource } from './plan.js';
+import type { DarSettings, EncryptionSettings, Profile, RsyncSettings, Source } from '../profile/profile.js';
+import type { Plan, PlannedEncryption, PlannedMirror, PlannedSource } from './plan.js';
 import { outermostBindMounts } from '../profile/rules.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
@@ -40,12 +40,28 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     lockWaitSeconds: profile.lockWaitSeconds,
     sources,
     mirror,
+    encryption: planEncryption(profile.encryption, provenanceLines(profile.lines, profileName, 'encryption')),
     retention: profile.retention,
     targetReserveBytes: reserveBytes(profile.targetReserve),
     compareWithSource: profile.dar.compareWithSource,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
-    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror),
+    requiredCommands: [...requiredCommands(needsLvm, profile.targetMustBeMounted, mirror), ...(profile.encryption?.mode === 'gnupg' ? ['gpg'] : [])],
     needsRoot: needsLvm,
+  };
+}
+
+function planEncryption(encryption: EncryptionSettings | undefined, provenance: string[]): PlannedEncryption | undefined {
+  if (encryption === undefined) return undefined;
+  const gnupg = encryption.mode === 'gnupg';
+  return {
+    mode: encryption.mode,
+    cipher: encryption.cipher,
+    recipients: gnupg ? encryption.recipients : [],
+    darGnupgKey: gnupg ? `gnupg:${encryption.cipher}:${encryption.recipients.join(',')}` : '',
+    gnupgHome: gnupg ? (encryption.gnupgHome ?? '') : '',
+    keyFile: gnupg ? '' : encryption.keyFile,
+    isolatedCatalogues: gnupg,
+    provenance,
   };
 }
 

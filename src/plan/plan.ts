@@ -61,6 +61,22 @@ export interface PlannedMirror {
   provenance: string[];
 }
 
+/** [encryption], resolved: how dar gets its key, and whether INCs need isolated catalogues. */
+export interface PlannedEncryption {
+  mode: 'gnupg' | 'key-file';
+  cipher: string;
+  /** gnupg: the recipients, and dar -K's value (gnupg:CIPHER:R1,R2); [] and '' for a key file. */
+  recipients: string[];
+  darGnupgKey: string;
+  /** gnupg: the profile's GnuPG home; '' for the user's. */
+  gnupgHome: string;
+  /** key-file: the profile's key file; '' for gnupg. */
+  keyFile: string;
+  /** gnupg: the host cannot read its archives, so each gets an isolated catalogue (dar -@) for the next INC. */
+  isolatedCatalogues: boolean;
+  provenance: string[];
+}
+
 export interface Plan {
   generator: { name: 'backup-gen'; version: string };
   profileName: string;
@@ -73,6 +89,8 @@ export interface Plan {
   lockWaitSeconds: number;
   sources: PlannedSource[];
   mirror?: PlannedMirror;
+  /** Undefined without [encryption]. */
+  encryption?: PlannedEncryption;
   retention: RetentionSettings;
   /** [backup] target_reserve in bytes; 0 for none. */
   targetReserveBytes: number;

@@ -68,6 +68,13 @@ export interface RsyncSettings {
   ioTimeoutSeconds: number;
 }
 
+export type Cipher = 'aes256' | 'twofish256' | 'serpent256' | 'camellia256';
+
+/** [encryption]: dar's own, public-key (GnuPG recipients) or symmetric (a key file). */
+export type EncryptionSettings =
+  | { mode: 'gnupg'; cipher: Cipher; recipients: string[]; gnupgHome?: string }
+  | { mode: 'key-file'; cipher: Cipher; keyFile: string };
+
 export interface Profile {
   target: string;
   /** [backup] target_must_be_mounted: run only onto a mount point. */
@@ -84,6 +91,8 @@ export interface Profile {
   retention: RetentionSettings;
   /** Undefined when [rsync] enabled is false. */
   rsync?: RsyncSettings;
+  /** Undefined without [encryption]. */
+  encryption?: EncryptionSettings;
   sources: Source[];
   /** Line of every key given, by "section key". */
   lines: Record<string, number>;
