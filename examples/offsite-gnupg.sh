@@ -2427,7 +2427,13 @@ check_archive() {
   if ((VERIFY_WITH_DAR_TEST)); then
     query dar -t "${dir}/${name}" -N -Q >/dev/null 2>&1 || status=$?
     if ((status != 0)); then
-      ARCHIVE_PROBLEM="damaged: dar -t failed on it (exit ${status}: $(dar_exit_meaning "${status}"); its slices match their sha512, so a wrong key is likelier: $(key_hint))"
+      # Every slice matches the sha512 written with it: what dar cannot read is the key's fault, and
+      # the archive is not recorded as damaged for it.
+      if ((CHECKSUMS_FOUND == SLICE_COUNT)); then
+        ARCHIVE_PROBLEM="undecryptable: dar -t cannot read it (exit ${status}) although every slice matches its sha512: a wrong or missing key ($(key_hint))"
+      else
+        ARCHIVE_PROBLEM="damaged: dar -t failed on it (exit ${status}: $(dar_exit_meaning "${status}"); or a wrong key: $(key_hint))"
+      fi
     fi
     VERIFIED_HOW+=", dar -t"
   fi
@@ -2516,7 +2522,7 @@ verify_one() {
   else
     log INFO "${where}: ${name} is whole (${VERIFIED_HOW})"
   fi
-  if [[ -d ${record_dir} ]]; then
+  if [[ -d ${record_dir} && ${result} != undecryptable ]]; then
     record_line "${record_dir}/verified" "${name} ${where} ${result} $(date +%s)"
   fi
   [[ ${result} == ok ]]
@@ -2570,7 +2576,7 @@ verify_command() {
     done
   done
   if ((failed > 0)); then
-    die "${failed} of ${checked} archive(s) on the ${where} are damaged or missing (see above)"
+    die "${failed} of ${checked} archive(s) on the ${where} are damaged, missing or cannot be decrypted with the key given (see above)"
   fi
   if ((checked == 0)); then
     die "nothing to verify on the ${where}: no recorded archive in the sets chosen$([[ -n ${VERIFY_SET} ]] && printf ' (--set %s)' "${VERIFY_SET}") (is the ${where} mounted?)"

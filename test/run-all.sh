@@ -10,7 +10,7 @@ if [[ ${1:-} == --no-install ]]; then
   install=0
 fi
 
-readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux)
+readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux gnupg)
 
 if ((install)); then
   missing=()
