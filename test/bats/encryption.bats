@@ -255,10 +255,14 @@ same_tree() {
   run -0 grep -a '^DCF ' "${WORK}/dar-argv.log"
   [[ -z $(grep -a '^DCF ' "${WORK}/dar-argv.log" | grep -v '^DCF 600 ') ]]
   [[ -z $(find "${WORK}/tmp" -name 'backup-gen-key.*') ]]
-  # The noop variant shows where the key would go, never the key.
+  # The noop variant shows where the key is, never the key, and leaves no key file behind.
   BG_TEST_NOW='2024-03-07 09:10:30' run -0 bash "${T}/k.sh" --noop
-  grep -qF -- "-B ${WORK}/tmp/backup-gen-key.XXXXXXXXXX/dar-key.dcf" <<<"${output}"
-  [[ ${output} != *"${key}"* ]]
+  grep -qE -- "^dar -c .* -B ${WORK}/tmp/backup-gen-key\.[A-Za-z0-9]{10}/dar-key\.dcf$" <<<"${output}"
+  [[ ${output} != *"${key}"* && ${output} != *'it failed'* ]]
+  run -0 bash "${T}/k.sh" restore --noop --to "${T}/r"
+  grep -qE -- "^# read-only query, run in noop mode too: dar -l ${T}/ktarget/${M1}/${KFULL} .* -B " <<<"${output}"
+  [[ ${output} != *"${key}"* && ${output} != *'it failed'* && ! -e ${T}/r ]]
+  [[ -z $(find "${WORK}/tmp" -name 'backup-gen-key.*') ]]
 }
 
 @test "restore with the key file brings the tree back; a wrong --key-file fails naming the key before anything is written" {
@@ -308,4 +312,13 @@ same_tree() {
   BG_TEST_NOW='2024-05-01 09:10:30' run -1 bash "${T}/bad.sh"
   grep -qF "the key file ${T}/bad.key does not hold a usable key" <<<"${output}"
   [[ ! -e ${T}/ktarget/2024-05 ]]
+}
+
+@test "a public-key INC whose parent has no isolated catalogue is a FULL, with a warning" {
+  local -r dir=${T}/gtarget/${M2}
+  rm -f -- "${dir}/catalogues/${GAPRIL}.1.dar" "${dir}/catalogues/${GAPRIL}.1.dar.sha512"
+  BG_TEST_NOW='2024-04-02 09:10:30' run -2 bash "${T}/g.sh"
+  grep -qF "the last good archive ${dir}/${GAPRIL} cannot be the reference of an INC: it has no isolated catalogue ${dir}/catalogues/${GAPRIL}.1.dar" <<<"${output}"
+  grep -qxF 'g-2024-04-02T0910-FULL:' "${dir}/backup_deps"
+  [[ -f ${dir}/catalogues/g-2024-04-02T0910-FULL.1.dar ]]
 }
