@@ -2270,15 +2270,14 @@ mirror_rsync() {
 # rsync copies in name order, and a copy that fails part-way keeps what it copied: the slices go
 # first, backup_deps and latest_successful only once every slice is there, so the mirror's
 # latest_successful never names an archive it does not hold whole. Partial slices and temporary
-# bookkeeping files (what a killed run left) are never copied, nor the isolated catalogues of an
-# encrypted set (YYYY-MM/catalogues/: unencrypted, they show every file's name, size and date).
+# bookkeeping files (what a killed run left) are never copied.
 copy_to_mirror() {
   local -a transport=()
   MIRROR_ATTEMPTED=1
   wake_mirror
   check_mirror_dir
-  mirror_rsync 'the archives' "${transport[@]}" '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/'
-  mirror_rsync 'the bookkeeping' "${transport[@]}" '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
+  mirror_rsync 'the archives' "${transport[@]}" '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified
+  mirror_rsync 'the bookkeeping' "${transport[@]}" '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
 }
 
 # stop_mirror_copy STATUS NAME: a signal during the copy from the EXIT trap stops it and the run.

@@ -1457,8 +1457,9 @@ mirror_rsync() {
 # rsync copies in name order, and a copy that fails part-way keeps what it copied: the slices go
 # first, backup_deps and latest_successful only once every slice is there, so the mirror's
 # latest_successful never names an archive it does not hold whole. Partial slices and temporary
-# bookkeeping files (what a killed run left) are never copied, nor the isolated catalogues of an
-# encrypted set (YYYY-MM/catalogues/: unencrypted, they show every file's name, size and date).
+# bookkeeping files (what a killed run left) are never copied.
+# Nor the isolated catalogues of the encrypted sets (YYYY-MM/catalogues/): unencrypted, they show
+# every file's name, size and date.
 # A remote mirror: rsync over ssh. Its directory is not checked from here (that would be one more
 # ssh session, and a remote shell reading the path); rsync fails if it cannot write there.
 copy_to_mirror() {
