@@ -10,7 +10,7 @@ if [[ ${1:-} == --no-install ]]; then
   install=0
 fi
 
-readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux systemd patch mariadb-server curl wget prometheus python3-prometheus-client)
+readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux systemd patch mariadb-server curl wget prometheus python3-prometheus-client gnupg)
 
 if ((install)); then
   missing=()

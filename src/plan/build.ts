@@ -1,7 +1,7 @@
 // Stage 3, plan: Profile → Plan. Resolves dar arguments, command lists and provenance so that the
 // emitter has no decisions left to make.
-import { HOOK_NAMES, type DarSettings, type Profile, type RsyncSettings, type Source } from '../profile/profile.js';
-import type { Plan, PlannedHook, PlannedMirror, PlannedMonitoring, PlannedSource } from './plan.js';
+import { HOOK_NAMES, type DarSettings, type EncryptionSettings, type Profile, type RsyncSettings, type Source } from '../profile/profile.js';
+import type { Plan, PlannedEncryption, PlannedHook, PlannedMirror, PlannedMonitoring, PlannedSource } from './plan.js';
 import { outermostBindMounts } from '../profile/rules.js';
 
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
@@ -41,6 +41,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     sources,
     mirror,
     monitoring: planMonitoring(profile, profileName),
+    encryption: planEncryption(profile.encryption, provenanceLines(profile.lines, profileName, 'encryption')),
     retention: profile.retention,
     targetReserveBytes: reserveBytes(profile.targetReserve),
     compareWithSource: profile.dar.compareWithSource,
@@ -48,8 +49,23 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     hooks: plannedHooks(profile, profileName),
     hookTimeoutSeconds: profile.hooks.timeoutSeconds,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),
-    requiredCommands: requiredCommands(needsLvm, profile.targetMustBeMounted, mirror, Object.keys(profile.hooks.commands).length > 0, profile.monitoring.metricsDir !== undefined),
+    requiredCommands: [...requiredCommands(needsLvm, profile.targetMustBeMounted, mirror, Object.keys(profile.hooks.commands).length > 0, profile.monitoring.metricsDir !== undefined), ...(profile.encryption?.mode === 'gnupg' ? ['gpg'] : [])],
     needsRoot: needsLvm,
+  };
+}
+
+function planEncryption(encryption: EncryptionSettings | undefined, provenance: string[]): PlannedEncryption | undefined {
+  if (encryption === undefined) return undefined;
+  const gnupg = encryption.mode === 'gnupg';
+  return {
+    mode: encryption.mode,
+    cipher: encryption.cipher,
+    recipients: gnupg ? encryption.recipients : [],
+    darGnupgKey: gnupg ? `gnupg:${encryption.cipher}:${encryption.recipients.join(',')}` : '',
+    gnupgHome: gnupg ? (encryption.gnupgHome ?? '') : '',
+    keyFile: gnupg ? '' : encryption.keyFile,
+    isolatedCatalogues: gnupg,
+    provenance,
   };
 }
 

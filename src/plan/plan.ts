@@ -86,6 +86,22 @@ export interface PlannedMonitoring {
   provenance: string[];
 }
 
+/** [encryption], resolved: how dar gets its key, and whether INCs need isolated catalogues. */
+export interface PlannedEncryption {
+  mode: 'gnupg' | 'key-file';
+  cipher: string;
+  /** gnupg: the recipients, and dar -K's value (gnupg:CIPHER:R1,R2); [] and '' for a key file. */
+  recipients: string[];
+  darGnupgKey: string;
+  /** gnupg: the profile's GnuPG home; '' for the user's. */
+  gnupgHome: string;
+  /** key-file: the profile's key file; '' for gnupg. */
+  keyFile: string;
+  /** gnupg: the host cannot read its archives, so each gets an isolated catalogue (dar -@) for the next INC. */
+  isolatedCatalogues: boolean;
+  provenance: string[];
+}
+
 export interface Plan {
   /** profileSha256: of the profile's bytes exactly as read (hex); the header records it for `check --script`. */
   generator: { name: 'backup-gen'; version: string; profileSha256: string };
@@ -100,6 +116,8 @@ export interface Plan {
   sources: PlannedSource[];
   mirror?: PlannedMirror;
   monitoring: PlannedMonitoring;
+  /** Undefined without [encryption]. */
+  encryption?: PlannedEncryption;
   retention: RetentionSettings;
   /** [backup] target_reserve in bytes; 0 for none. */
   targetReserveBytes: number;

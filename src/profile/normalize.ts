@@ -1,7 +1,7 @@
 // Stage 2b, normalize: typed sections → Profile, every default filled in. Missing keys, keys that
 // do not apply, and settings that contradict each other are reported here, all at once.
 import type { Diagnostic } from '../diagnostics.js';
-import { HOOK_NAMES, type DarSettings, type HookSettings, type MonitoringSettings, type Profile, type RetentionSettings, type RsyncSettings, type Source, type SourceKind } from './profile.js';
+import { HOOK_NAMES, type Cipher, type DarSettings, type EncryptionSettings, type HookSettings, type MonitoringSettings, type Profile, type RetentionSettings, type RsyncSettings, type Source, type SourceKind } from './profile.js';
 import { DEFAULT_HOOK_TIMEOUT, DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
@@ -93,6 +93,7 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     retention: retentionSettings(find('retention')),
     rsync: rsyncSettings(find('rsync')),
     monitoring: monitoringSettings(find('monitoring')),
+    encryption: encryptionSettings(find('encryption')),
     sources,
     lines,
   };
@@ -261,4 +262,24 @@ function monitoringSettings(monitoring: SectionReader): MonitoringSettings {
     pingTimeoutSeconds: monitoring.get<number>('ping_timeout') ?? 10,
     metricsDir: monitoring.get<string>('metrics_dir'),
   };
+}
+
+/** [encryption]: exactly one of recipients and key_file; the rest (BG050) is rules.ts's. */
+function encryptionSettings(encryption: SectionReader): EncryptionSettings | undefined {
+  if (encryption.section === undefined) return undefined;
+  const cipher = encryption.get<Cipher>('cipher') ?? 'aes256';
+  const recipients = encryption.get<string[]>('recipients');
+  const keyFile = encryption.get<string>('key_file');
+  const written = (key: string) => encryption.section?.written.has(key) === true;
+  if (written('recipients') === written('key_file')) {
+    const found = written('recipients') ? 'both' : 'neither';
+    encryption.report('BG050', written('recipients') ? 'key_file' : 'recipients', `expected exactly one of recipients (public-key encryption) and key_file (symmetric), found ${found}`);
+    return undefined;
+  }
+  if (keyFile !== undefined) {
+    encryption.rejectUnused(['gnupg_home'], 'with key_file (it is for recipients)');
+    return { mode: 'key-file', cipher, keyFile };
+  }
+  if (recipients === undefined) return undefined;
+  return { mode: 'gnupg', cipher, recipients, gnupgHome: encryption.get<string>('gnupg_home') };
 }

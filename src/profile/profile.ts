@@ -88,6 +88,13 @@ export interface MonitoringSettings {
   metricsDir?: string;
 }
 
+export type Cipher = 'aes256' | 'twofish256' | 'serpent256' | 'camellia256';
+
+/** [encryption]: dar's own, public-key (GnuPG recipients) or symmetric (a key file). */
+export type EncryptionSettings =
+  | { mode: 'gnupg'; cipher: Cipher; recipients: string[]; gnupgHome?: string }
+  | { mode: 'key-file'; cipher: Cipher; keyFile: string };
+
 export interface Profile {
   target: string;
   /** [backup] target_must_be_mounted: run only onto a mount point. */
@@ -108,6 +115,8 @@ export interface Profile {
   /** Undefined when [rsync] enabled is false. */
   rsync?: RsyncSettings;
   monitoring: MonitoringSettings;
+  /** Undefined without [encryption]. */
+  encryption?: EncryptionSettings;
   sources: Source[];
   /** Line of every key given, by "section key". */
   lines: Record<string, number>;

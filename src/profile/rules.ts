@@ -153,7 +153,24 @@ const snapshotsTogetherHasSeveral: Rule = (profile) => {
   return [{ severity: 'warning', code: 'BG031', line: profile.lines['backup snapshots'] ?? 0, section: 'backup', key: 'snapshots', message }];
 };
 
-const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce, retentionIsUsable, snapshotsTogetherHasSeveral];
+/** dar -d reads the archive, which only a holder of a recipient's secret key can. */
+const compareNeedsReadableArchives: Rule = (profile) =>
+  profile.encryption?.mode === 'gnupg' && profile.dar.compareWithSource
+    ? [{ severity: 'error', code: 'BG051', line: profile.lines['dar compare_with_source'] ?? 0, section: 'dar', key: 'compare_with_source', message: 'cannot be used with [encryption] recipients: dar -d reads the archive, and the backup host holds no secret key to decrypt it; test the archives with backup.sh verify where the secret key is' }]
+    : [];
+
+/** The key file must stay on the backup host: everything in the target is copied to the mirror. */
+const keyFileStaysHome: Rule = (profile) => {
+  const encryption = profile.encryption;
+  if (encryption?.mode !== 'key-file') return [];
+  const places = [{ what: '[backup] target', path: profile.target }];
+  if (profile.rsync !== undefined && profile.rsync.remote === undefined) places.push({ what: '[rsync] target_dir', path: profile.rsync.targetDir });
+  return places
+    .filter(({ path }) => isSameOrInside(encryption.keyFile, path))
+    .map(({ what, path }): Diagnostic => ({ severity: 'error', code: 'BG053', line: profile.lines['encryption key_file'] ?? 0, section: 'encryption', key: 'key_file', message: `expected a key file outside ${what} ${JSON.stringify(path)}, found ${JSON.stringify(encryption.keyFile)}: it would be copied with the archives it protects` }));
+};
+
+const RULES: Rule[] = [somethingToBackUp, snapshotsDoNotCollide, mirrorIsElsewhere, targetOutsideDirectorySources, bindMountsOnce, retentionIsUsable, snapshotsTogetherHasSeveral, compareNeedsReadableArchives, keyFileStaysHome];
 
 export function checkProfileRules(profile: Profile, backupLine: number): Diagnostic[] {
   return RULES.flatMap((rule) => rule(profile, backupLine));

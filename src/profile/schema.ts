@@ -183,6 +183,37 @@ export const SCHEMA: SectionSpec[] = [
     ],
   },
   {
+    name: 'encryption',
+    doc: 'Encrypt every archive with dar\'s own encryption, so that whoever holds the target or the mirror cannot read it. Give exactly one of recipients (public-key: the backup host needs only the public keys, and cannot read its own archives) and key_file (symmetric: the key is on the backup host). See "Encryption" in the README for both, how to make the keys, and what stays readable.',
+    keys: [
+      {
+        key: 'recipients',
+        kind: v.gnupgRecipients,
+        default: '(none)',
+        doc: 'Public-key encryption (dar -K gnupg:CIPHER:RECIPIENT,...): each archive gets a random key, encrypted for every recipient, whose public key must be in gnupg_home (checked before any snapshot: present, not expired or revoked, able to encrypt). Only a holder of a recipient\'s secret key can restore, list the content of, or test an archive. Every INC is made against the isolated catalogue of its parent (dar -@), kept unencrypted in the set\'s catalogues/ directory and never copied to the mirror. [dar] compare_with_source cannot be used.',
+        example: 'backup@example.org',
+        original: false,
+      },
+      {
+        key: 'key_file',
+        kind: v.absolutePath,
+        default: '(none)',
+        doc: 'Symmetric encryption with the key in this file: one line of at least 32 characters of A-Z a-z 0-9 + / = _ . - (make one with: head -c 48 /dev/urandom | base64 > FILE; chmod 600 FILE). It must belong to the user who runs the script and be readable by nobody else; it is checked before any snapshot. dar gets the key in a temporary file of mode 0600 (dar -B), never on a command line. Not inside the target: it would be copied to the mirror.',
+        example: '/root/backup.key',
+        original: false,
+      },
+      { key: 'cipher', kind: v.cipher, default: 'aes256', doc: 'The cipher dar encrypts with (with recipients, the one the random key is for).', original: false },
+      {
+        key: 'gnupg_home',
+        kind: v.absolutePath,
+        default: '(the user\'s: GNUPGHOME or ~/.gnupg)',
+        doc: 'With recipients: the GnuPG home whose keyring holds the recipients\' public keys. restore, list and verify use GNUPGHOME instead when it is set (a rescue host\'s keyring with the secret key).',
+        example: '/root/.gnupg-backup',
+        original: false,
+      },
+    ],
+  },
+  {
     name: 'rsync',
     doc: 'Copy the backup sets elsewhere after the run (rsync -a; never --delete).',
     keys: [

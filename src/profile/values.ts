@@ -262,6 +262,23 @@ function absolutePathProblem(w: string): string | undefined {
 
 export const relativePaths = wordList('BG026', 'space-separated paths relative to the backed-up root (shell-style quoting)', relativePathProblem);
 export const absolutePaths = wordList('BG026', 'space-separated absolute paths (shell-style quoting)', absolutePathProblem);
+// [encryption] recipients: what gpg and dar -K gnupg: take to name a key, and nothing a comma-separated
+// dar argument or a DCF file could read otherwise: a fingerprint, a long key id, or an e-mail address.
+const RECIPIENT = /^(?:(?:0x)?[0-9A-Fa-f]{40}|(?:0x)?[0-9A-Fa-f]{16}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)$/;
+export const gnupgRecipients = kind<string[]>(
+  'BG052',
+  'space-separated GnuPG key fingerprints (40 hex digits), long key ids (16) or e-mail addresses',
+  z.string().transform((v, ctx) => {
+    const words = v.split(/\s+/).filter((w) => w !== '');
+    if (words.length === 0) ctx.addIssue({ code: 'custom', message: 'names no recipient' });
+    for (const word of words) {
+      if (!RECIPIENT.test(word)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(word)} is not a fingerprint, a long key id or an e-mail address (short key ids collide, and user-id fragments match more than one key)` });
+    }
+    return [...new Set(words)];
+  }),
+);
+export const cipher = kind('BG024', 'one of aes256, twofish256, serpent256, camellia256', oneOf(['aes256', 'twofish256', 'serpent256', 'camellia256']));
+
 export const masks = wordList('BG026', 'space-separated dar file-name masks such as *.gz (shell-style quoting)', (w) =>
   w === '' ? 'is empty' : w.includes('\n') ? 'may not contain a newline' : undefined,
 );

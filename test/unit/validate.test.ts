@@ -103,9 +103,9 @@ describe('accepted profiles', () => {
 
 describe('unknown sections and keys', () => {
   it.each([
-    ['misspelled section', [...VALID, '[rsycn]', 'enabled = yes'], [['BG010', 10, 'rsycn', undefined, 'unknown section; expected one of [backup], [lvm], [bindmounts], [volume NAME], [dar], [retention], [rsync], [hooks], [monitoring]; did you mean "rsync"?']]],
+    ['misspelled section', [...VALID, '[rsycn]', 'enabled = yes'], [['BG010', 10, 'rsycn', undefined, 'unknown section; expected one of [backup], [lvm], [bindmounts], [volume NAME], [dar], [retention], [encryption], [rsync], [hooks], [monitoring]; did you mean "rsync"?']]],
     ['misspelled section, longer', [...VALID, '[bindmount]'], [['BG010', 10, 'bindmount', undefined, 'did you mean "bindmounts"?']]],
-    ['unrelated section: no suggestion', [...VALID, '[misc]'], [['BG010', 10, 'misc', undefined, /\[dar\], \[retention\], \[rsync\], \[hooks\], \[monitoring\]$/]]],
+    ['unrelated section: no suggestion', [...VALID, '[misc]'], [['BG010', 10, 'misc', undefined, /\[dar\], \[retention\], \[encryption\], \[rsync\], \[hooks\], \[monitoring\]$/]]],
     ['volume without a name', [...VALID, '[volume]'], [['BG010', 10, 'volume', undefined, 'a volume section needs a name: [volume NAME]']]],
     ['"Volume" in capitals', [...VALID, '[Volume home]'], [['BG010', 10, 'Volume home', undefined, 'did you mean "volume home"? ("volume" is lower-case)']]],
     ['spaces inside the brackets are part of the name', [...BACKUP, 'source_type = lvm', '[ lvm ]', 'volume_group = data'], [
