@@ -2677,6 +2677,10 @@ collect_source_result() {
       RESULT_SNAPSHOT_USE[${name}]=${value}
     fi
   done <"${file}"
+  # A source a hook skipped was not backed up, and did not fail: the metrics keep its last run's.
+  if [[ ${RESULT_STATUS[${name}]} == skipped ]]; then
+    unset 'RESULT_EXIT[${name}]' 'RESULT_STARTED[${name}]'
+  fi
   return 0
 }
 

@@ -142,6 +142,8 @@ SOURCES_SKIPPED=()
 # reads, the end state, and the process groups of the hooks this shell ran (stop_hook_leftovers).
 HOOK_SKIPPED=0
 RUN_SKIPPED=0
+# The exit code of a signal that came while the end hooks ran (on_end_hook_signal).
+END_HOOK_SIGNAL=0
 HOOK_ROOT=
 HOOK_RUN_STATUS=
 HOOK_EXIT_CODE=
@@ -742,7 +744,7 @@ hook_environment() {
 # the hook and its exit status and returns 1.
 run_hook() {
   local -r name=$1
-  local output line status=0
+  local output line level status=0
   local -a environment=()
   HOOK_SKIPPED=0
   if [[ ! -v HOOK_COMMANDS[${name}] ]]; then
@@ -766,9 +768,19 @@ run_hook() {
   CHILD_PID=$!
   HOOK_GROUPS+=("${CHILD_PID}")
   wait "${CHILD_PID}" || status=$?
+  # A trapped signal (run_end_hooks) interrupts wait while the hook still runs: wait on.
+  while kill -0 "${CHILD_PID}" 2>/dev/null; do
+    status=0
+    wait "${CHILD_PID}" || status=$?
+  done
   CHILD_PID=
+  # What a hook that failed said is what explains it: at ERROR, where cron mail shows it.
+  level=INFO
+  if ((status != 0)) && [[ ${name}:${status} != before_*:75 ]]; then
+    level=ERROR
+  fi
   while IFS= read -r line || [[ -n ${line} ]]; do
-    log INFO "hook ${name}: ${line}"
+    log "${level}" "hook ${name}: ${line}"
   done <"${output}"
   rm -f -- "${output}"
   hook_outcome "${name}" "${status}"
@@ -817,11 +829,14 @@ skip_run() {
 
 # run_end_hooks STATUS: on_success (exit 0 or 2) or on_failure, then finally, after the teardown;
 # sets FINAL_STATUS: a failing on_success or finally hook makes a run that worked fail (exit 1).
-# Signals get a handler that does nothing instead of being ignored, so that the hooks do not
-# inherit "ignored" (which their own shells could not undo); a signal only ends the hook it stops.
+# Signals get a handler (on_end_hook_signal) instead of being ignored, so that the hooks do not
+# inherit "ignored", which their own shells could not undo: a signal stops the hook that runs, no
+# other hook runs after it, and the run ends with the signal's code.
 run_end_hooks() {
   local status=$1
-  trap ':' HUP INT TERM
+  trap 'on_end_hook_signal 129 SIGHUP' HUP
+  trap 'on_end_hook_signal 130 SIGINT' INT
+  trap 'on_end_hook_signal 143 SIGTERM' TERM
   HOOK_EXIT_CODE=${status}
   case ${status} in
     0) HOOK_RUN_STATUS=success ;;
@@ -833,7 +848,21 @@ run_end_hooks() {
   fi
   stop_hook_leftovers
   trap '' HUP INT TERM
+  if ((END_HOOK_SIGNAL)); then
+    status=${END_HOOK_SIGNAL}
+    SIGNAL_STATUS=${END_HOOK_SIGNAL}
+  fi
   FINAL_STATUS=${status}
+}
+
+# on_end_hook_signal CODE NAME: a signal while the end hooks run: the hook running gets SIGTERM
+# (its process group: it and what it started), and none runs after it.
+on_end_hook_signal() {
+  END_HOOK_SIGNAL=$1
+  log ERROR "stopped by $2 while the end hooks ran; stopping the hook, running no other"
+  if [[ -n ${CHILD_PID} ]]; then
+    kill -TERM -- "-${CHILD_PID}" 2>/dev/null || true
+  fi
 }
 
 # stop_hook_leftovers: what hooks run by this shell left running gets SIGTERM, then SIGKILL 2 s later.
@@ -2731,6 +2760,8 @@ run_source() {
     trap 'on_error "${LINENO}" "$?"' ERR
     SOURCE_RUNNING=${name}
     SOURCE_STARTED=${started}
+    # What the hooks of the parent left (before_backup's) is the parent's to stop, at the run's end.
+    HOOK_GROUPS=()
     "$@"
   ) &
   CHILD_PID=$!
@@ -3936,6 +3967,10 @@ collect_source_result() {
       RESULT_SNAPSHOT_USE[${name}]=${value}
     fi
   done <"${file}"
+  # A source a hook skipped was not backed up, and did not fail: the metrics keep its last run's.
+  if [[ ${RESULT_STATUS[${name}]} == skipped ]]; then
+    unset 'RESULT_EXIT[${name}]' 'RESULT_STARTED[${name}]'
+  fi
   return 0
 }
 

@@ -1465,7 +1465,9 @@ publish_archive() {
 # archive gets an isolated catalogue (dar -@) in SET/YYYY-MM/catalogues/, unencrypted, which the
 # next INC is made against (dar -A) and which is never copied to the mirror.
 readonly -a ENCRYPTION_RECIPIENTS=(backup@example.org 0123456789ABCDEF0123456789ABCDEF01234567)
-readonly DAR_GNUPG_KEY=gnupg:aes256:backup@example.org,0123456789ABCDEF0123456789ABCDEF01234567
+# A fingerprint is given to dar as its long key id (its last 16 digits): dar finds no key by a
+# fingerprint. check_recipients looks each one up as written.
+readonly DAR_GNUPG_KEY=gnupg:aes256:backup@example.org,89ABCDEF01234567
 readonly ENCRYPTION_GNUPG_HOME=/root/.gnupg-backup
 
 # key_failure MESSAGE: a key dar will need is not usable: the run stops here; the noop variant says
@@ -3058,6 +3060,10 @@ collect_source_result() {
       RESULT_SNAPSHOT_USE[${name}]=${value}
     fi
   done <"${file}"
+  # A source a hook skipped was not backed up, and did not fail: the metrics keep its last run's.
+  if [[ ${RESULT_STATUS[${name}]} == skipped ]]; then
+    unset 'RESULT_EXIT[${name}]' 'RESULT_STARTED[${name}]'
+  fi
   return 0
 }
 

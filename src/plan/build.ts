@@ -54,6 +54,18 @@ export function buildPlan(profile: Profile, profileName: string, version: string
   };
 }
 
+/**
+ * A recipient as dar -K gnupg: can find it. dar 2.7.8 (gpgme) finds no key for a 40-digit fingerprint,
+ * with or without 0x, and then asks whether to go on without that recipient (exit 4 under -Q); it
+ * does find the key by its long key id, which for an OpenPGP v4 key is the fingerprint's last 16 hex
+ * digits. The script's own check (gpg --list-keys) still looks the key up by the full fingerprint.
+ */
+export function darRecipient(recipient: string): string {
+  const hex = recipient.replace(/^0x/i, '');
+  if (/^[0-9A-Fa-f]{40}$/.test(hex)) return hex.slice(-16);
+  return /^[0-9A-Fa-f]{16}$/.test(hex) ? hex : recipient;
+}
+
 function planEncryption(encryption: EncryptionSettings | undefined, provenance: string[]): PlannedEncryption | undefined {
   if (encryption === undefined) return undefined;
   const gnupg = encryption.mode === 'gnupg';
@@ -61,7 +73,7 @@ function planEncryption(encryption: EncryptionSettings | undefined, provenance: 
     mode: encryption.mode,
     cipher: encryption.cipher,
     recipients: gnupg ? encryption.recipients : [],
-    darGnupgKey: gnupg ? `gnupg:${encryption.cipher}:${encryption.recipients.join(',')}` : '',
+    darGnupgKey: gnupg ? `gnupg:${encryption.cipher}:${[...new Set(encryption.recipients.map(darRecipient))].join(',')}` : '',
     gnupgHome: gnupg ? (encryption.gnupgHome ?? '') : '',
     keyFile: gnupg ? '' : encryption.keyFile,
     isolatedCatalogues: gnupg,

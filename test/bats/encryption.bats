@@ -323,3 +323,17 @@ same_tree() {
   grep -qxF 'g-2024-04-02T0910-FULL:' "${dir}/backup_deps"
   [[ -f ${dir}/catalogues/g-2024-04-02T0910-FULL.1.dar ]]
 }
+
+@test "a recipient named by its fingerprint, with or without 0x, or by its long key id works as its e-mail address does" {
+  local fingerprint form n=0
+  fingerprint=$(GNUPGHOME=${HOST_HOME} gpg --batch --with-colons --list-keys owner@backup.test | awk -F: '$1 == "fpr" { print $10; exit }')
+  [[ ${fingerprint} =~ ^[0-9A-F]{40}$ ]]
+  for form in "${fingerprint}" "0x${fingerprint}" "${fingerprint: -16}"; do
+    n=$((n + 1))
+    mkdir -p -- "${T}/fp${n}" "${T}/fpm${n}"
+    profile "fp${n}" "${T}/fp${n}" "${T}/fpm${n}" fp- "recipients = ${form}" "gnupg_home = ${HOST_HOME}"
+    run -0 --separate-stderr env BG_TEST_NOW='2024-03-05 09:10:30' bash "${WORK}/fp${n}.sh"
+    # The owner's secret key reads it: it was encrypted for that key.
+    GNUPGHOME=${OWNER_HOME} dar -l "${T}/fp${n}/2024-03/fp-2024-03-05T0910-FULL" -Q -N >/dev/null
+  done
+}

@@ -21,7 +21,7 @@ setup() {
 }
 
 teardown() {
-  pkill -f 'sleep 4321' 2>/dev/null || true
+  pkill -f 'sleep 432[12]' 2>/dev/null || true
 }
 
 # profile NAME HOOK_LINE...: NAME.ini with two directory sources (a, b) and these [hooks] lines,
@@ -152,6 +152,51 @@ finally|a b||failure|1|"
   [[ ${output} == *'# [hooks] before_backup: a real run runs it here'* ]]
   [[ ${output} == *"env BACKUP_GEN_HOOK=before_backup "*" timeout --kill-after=10 300 "* ]]
   [[ ! -e ${CALLS} ]]
+}
+
+@test "what a failing hook said is logged at ERROR, where cron mail shows it" {
+  profile says 'before_archive = echo "cannot connect to the database" >&2; exit 3'
+  run -1 --separate-stderr bash "${WORK}/says.sh"
+  [[ ${stderr} == *'ERROR: hook before_archive: cannot connect to the database'* ]]
+}
+
+@test "a signal while an end hook runs stops that hook, runs no other, and the run ends with the signal's code" {
+  profile late-signal 'on_success = echo started >>"$CALLS"; sleep 4321; echo ended >>"$CALLS"' "on_failure = ${RECORD}" "finally = ${RECORD}"
+  env --default-signal=INT,QUIT,TERM bash "${WORK}/late-signal.sh" >"${WORK}/out" 2>"${WORK}/err" &
+  local -r pid=$!
+  local tries
+  for ((tries = 0; tries < 100; tries++)); do
+    [[ -s ${CALLS} ]] && break
+    sleep 0.1
+  done
+  kill -TERM "${pid}"
+  local status=0
+  wait "${pid}" || status=$?
+  assert_equal 143 "${status}" 'the exit code'
+  assert_calls started
+  [[ $(<"${WORK}/err") == *'ERROR: stopped by SIGTERM while the end hooks ran; stopping the hook, running no other'* ]]
+  sleep 0.5
+  assert_equal '' "$(pgrep -f 'sleep 4321' || true)" 'what the hook started'
+}
+
+@test "what before_backup leaves running lives on past the first source, until the run ends" {
+  profile lives 'before_backup = sleep 4322 >/dev/null 2>&1 & echo $! >"$WORK/helper.pid"' \
+    'before_archive = if kill -0 "$(cat "$WORK/helper.pid")"; then echo "alive for $BACKUP_GEN_SOURCE" >>"$CALLS"; fi'
+  run -0 --separate-stderr bash "${WORK}/lives.sh"
+  assert_calls "alive for a
+alive for b"
+  assert_equal '' "$(pgrep -f 'sleep 4322' || true)" 'what the hook left'
+}
+
+@test "a source a hook skips keeps its last run's metrics: a skip is no failure" {
+  mkdir -p -- "${WORK}/metrics"
+  profile metered 'before_archive = [ "$BACKUP_GEN_SOURCE" != "${SKIP:-}" ] || exit 75' '[monitoring]' "metrics_dir = ${WORK}/metrics"
+  run -0 --separate-stderr bash "${WORK}/metered.sh"
+  local -r first=$(grep -e '^backup_gen_last_run_' "${WORK}/metrics/backup-gen-metered.prom" | grep -e 'source="b"')
+  sleep 1
+  SKIP=b run -0 --separate-stderr bash "${WORK}/metered.sh"
+  assert_equal "${first}" "$(grep -e '^backup_gen_last_run_' "${WORK}/metrics/backup-gen-metered.prom" | grep -e 'source="b"')" "b's last-run series"
+  grep -q -e '^backup_gen_last_run_exit_status{profile="metered.ini",source="b"} 0$' "${WORK}/metrics/backup-gen-metered.prom"
 }
 
 assert_equal() { # EXPECTED ACTUAL WHAT

@@ -243,7 +243,8 @@ assert_shellcheck_accepts() {
   run_script
   ((status == 0))
   local -r name=${PREFIX}${STAMP}-FULL
-  [[ ${output} == *"Full backup: ${name}"* ]]
+  # The profile has a log_file and stdout is no terminal: what the run says goes to the log (quiet cron).
+  [[ $(<"${LOG_FILE}") == *"Full backup: ${name}"* ]]
   [[ -f ${TARGET}/${MONTH}/${name}.1.dar ]]
   [[ $(<"${TARGET}/${MONTH}/latest_successful") == "${name}" ]]
   [[ $(<"${TARGET}/${MONTH}/backup_deps") == "${name}:" ]]
