@@ -301,7 +301,7 @@ run_child() {
   fi
   CHILD_PID=$!
   if [[ $1 == dar && ${2-} == -c ]]; then
-    start_progress "$3"
+    start_progress "$3" "${CHILD_PID}"
   fi
   wait "${CHILD_PID}" || CHILD_STATUS=$?
   CHILD_PID=
@@ -332,10 +332,12 @@ elapsed_time() {
   printf '%d:%02d:%02d' $(($1 / 3600)) $(($1 / 60 % 60)) $(($1 % 60))
 }
 
-# start_progress BASE: when stderr is a terminal (never in cron, a pipe or noop mode), one line there,
-# rewritten about once a second with \r: what dar has written to BASE's slices so far, and for how long.
+# start_progress BASE PID: when stderr is a terminal (never in cron, a pipe or noop mode), one line
+# there, rewritten about once a second with \r: what dar (PID) has written to BASE's slices so far,
+# and for how long. The poller also ends by itself once PID is gone: a SIGTERM from stop_progress
+# that comes before its trap is set (right after the fork) would be lost, and the wait for it endless.
 start_progress() {
-  local -r base=$1
+  local -r base=$1 watched=$2
   if ((NOOP)) || [[ ! -t 2 ]]; then
     return 0
   fi
@@ -344,7 +346,7 @@ start_progress() {
     trap 'exit 0' TERM
     set +e
     local -r started=${SECONDS}
-    while true; do
+    while kill -0 "${watched}" 2>/dev/null; do
       printf '\r  dar: %s written, %s elapsed\033[K' "$(human_bytes "$(slices_bytes "${base}")")" "$(elapsed_time $((SECONDS - started)))" >&2 2>/dev/null
       sleep 1
     done

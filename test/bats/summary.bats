@@ -116,3 +116,13 @@ summary() {
 shell_quote_for_test() {
   printf '%q' "$1"
 }
+
+@test "the progress poller ends by itself once dar is gone, even when no SIGTERM reaches it" {
+  # The script's functions without its last line (main "$@"); stop_progress is never called here, as
+  # when its SIGTERM came before the poller had set its trap.
+  sed '$d' "${SCRIPT}" >"${BATS_TEST_TMPDIR}/functions.sh"
+  rm -f -- "${STUB_BIN}/sleep"
+  local -r probe="source '${BATS_TEST_TMPDIR}/functions.sh'; sleep 1 & start_progress /nonexistent \$!; wait \$!; SECONDS=0; wait \"\${PROGRESS_PID}\"; echo \"the poller ended \${SECONDS} s after dar\""
+  run -0 timeout 20 script -qefc "bash -c $(shell_quote_for_test "${probe}")" /dev/null
+  [[ ${output} =~ "the poller ended "[0-2]" s after dar" ]] || assert_equal 'the poller ended 0-2 s after dar' "${output}" 'the terminal'
+}
