@@ -25,6 +25,9 @@ FAILED=0
 RUNS=0
 RUN_STATUS=0
 RUN_OUT=
+# The DEBUG log file of the last run: what it said ("Full backup: ...", "Based on parent: ...") and
+# what dar printed. With a log file and no terminal the script's stdout is quiet (as under cron).
+RUN_LOG=
 RUN_ERR=
 BACKGROUND_PIDS=()
 CLEANUP_MOUNTS=()
@@ -258,7 +261,7 @@ cleanup_fixtures() {
 
 # ---- running the generated script ----
 # run_script SCRIPT [COMMAND] ARG...: runs it at INFO with a DEBUG log file in the result directory;
-# sets RUN_STATUS, RUN_OUT (stdout) and RUN_ERR (stderr), and shows all three. A COMMAND (restore,
+# sets RUN_STATUS, RUN_OUT (stdout), RUN_ERR (stderr) and RUN_LOG, and shows the first three. A COMMAND (restore,
 # list, verify, prune) stays the first word, where the script reads it.
 run_script() {
   local -r script=$1
@@ -276,6 +279,7 @@ run_script() {
   printf '\n$ %s %s\n' "${script##*/}" "${command[*]}${command[*]:+ }$*"
   "${script}" "${command[@]}" -l INFO --log-file "${base}.script.log" "$@" >"${base}.out" 2>"${base}.err" || RUN_STATUS=$?
   RUN_OUT=$(<"${base}.out")
+  RUN_LOG=$(cat -- "${base}.script.log" 2>/dev/null || true)
   RUN_ERR=$(<"${base}.err")
   printf 'exit %s\n--- stdout\n%s\n--- stderr\n%s\n---\n' "${RUN_STATUS}" "${RUN_OUT}" "${RUN_ERR}"
 }
@@ -299,6 +303,7 @@ wait_script() {
   RUN_STATUS=0
   wait "${SCRIPT_PID}" || RUN_STATUS=$?
   RUN_OUT=$(<"${SCRIPT_BASE}.out")
+  RUN_LOG=$(cat -- "${SCRIPT_BASE}.script.log" 2>/dev/null || true)
   RUN_ERR=$(<"${SCRIPT_BASE}.err")
   printf 'exit %s\n--- stdout\n%s\n--- stderr\n%s\n---\n' "${RUN_STATUS}" "${RUN_OUT}" "${RUN_ERR}"
 }
@@ -442,7 +447,7 @@ check_normal_run() {
   run_script "${script}"
   check_eq "${label}: exit ${expected}" "${expected}" "${RUN_STATUS}"
   latest=$(cat -- "${set}/latest_successful")
-  check_contains "${label}: an INC based on ${parent}" "${RUN_OUT}" "Based on parent: ${parent}"
+  check_contains "${label}: an INC based on ${parent}" "${RUN_LOG}" "Based on parent: ${parent}"
   check_eq "${label}: backup_deps ends with ${latest}:${parent}" "${latest}:${parent}" "$(tail -n 1 -- "${set}/backup_deps")"
   check "${label}: dar -t accepts ${latest}" dar -t "${set}/${latest}" -Q
   check_no_leftovers "${label}" "${set%/*}"

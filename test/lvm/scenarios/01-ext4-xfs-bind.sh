@@ -88,7 +88,7 @@ check_eq "FULL run exits 0" 0 "${RUN_STATUS}"
 check_no_leftovers "after the FULL" "${TARGET}" "${MIRROR}"
 main_full=$(cat -- "${MAIN_SET}/latest_successful")
 data_full=$(cat -- "${DATA_SET}/latest_successful")
-check_contains "stdout announces the FULL" "${RUN_OUT}" "Full backup: ${main_full}"
+check_contains "the log announces the FULL" "${RUN_LOG}" "Full backup: ${main_full}"
 check_archive "${MAIN_SET}" "${main_full}" FULL ''
 check_archive "${DATA_SET}" "${data_full}" FULL ''
 check_snapshot_mount "${main_full}" ext4 root-backsnap
@@ -106,7 +106,7 @@ stop_background
 check_no_leftovers "after the INC" "${TARGET}" "${MIRROR}"
 main_inc=$(cat -- "${MAIN_SET}/latest_successful")
 data_inc=$(cat -- "${DATA_SET}/latest_successful")
-check_contains "stdout announces the INC and its parent" "${RUN_OUT}" "Based on parent: ${main_full}"
+check_contains "the log announces the INC and its parent" "${RUN_LOG}" "Based on parent: ${main_full}"
 check_archive "${MAIN_SET}" "${main_inc}" INC "${main_full}"
 check_archive "${DATA_SET}" "${data_inc}" INC "${data_full}"
 check_snapshot_mount "${main_inc}" ext4 root-backsnap

@@ -50,6 +50,6 @@ run_script "${SCRIPT}"
 check_eq "the next run exits 0" 0 "${RUN_STATUS}"
 inc=$(cat -- "${SET}/latest_successful")
 check_chain "${SET}" "${full}" "${inc}"
-check_contains "it is an INC based on the FULL" "${RUN_OUT}" "Based on parent: ${full}"
+check_contains "it is an INC based on the FULL" "${RUN_LOG}" "Based on parent: ${full}"
 check "dar -t accepts the INC" dar -t "${SET}/${inc}" -Q
 check_no_leftovers "after the normal run" "${TARGET}"

@@ -35,7 +35,7 @@ check_contains "it warns about the partial slices" "${RUN_ERR}" "unfinished slic
 check_lacks "no ERROR" "${RUN_ERR}" "ERROR"
 inc=$(cat -- "${SET}/latest_successful")
 check_chain "${SET}" "${full}" "${inc}"
-check_contains "it is an INC based on the FULL" "${RUN_OUT}" "Based on parent: ${full}"
+check_contains "it is an INC based on the FULL" "${RUN_LOG}" "Based on parent: ${full}"
 check "dar -t accepts the INC" dar -t "${SET}/${inc}" -Q
 check_no_leftovers "after the sweeping run" "${TARGET}"
 

@@ -74,7 +74,7 @@ BGL_DAR_BEFORE=${FILL} run_script "${SCRIPT}"
 check_overflow_refused "overflow before dar read"
 # dmeventd's snapshot plugin unmounts an invalidated snapshot: dar may then read an empty directory
 # and succeed, so only the overflow check stops an INC that records every file as deleted.
-note "overflow before dar read: dar reported '$(grep -E 'inode\(s\) (saved|recorded as deleted)|considered' <<<"${RUN_OUT}" | sed 's/^ *//' | tr '\n' ';')'; dmeventd: $(pgrep -a -x dmeventd || echo 'not running')"
+note "overflow before dar read: dar reported '$(grep -E 'inode\(s\) (saved|recorded as deleted)|considered' <<<"${RUN_LOG}" | sed 's/^.*dar: *//' | tr '\n' ';')'; dmeventd: $(pgrep -a -x dmeventd || echo 'not running')"
 check_chain "${SET}" "${full}"
 rm -f -- "${ROOT}"/fill.*
 

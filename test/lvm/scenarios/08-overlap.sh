@@ -109,7 +109,7 @@ check_eq "the waiter exits 2 (it swept what the killed run left; archives comple
 check_contains "it warns about the leftover snapshot" "${RUN_ERR}" "WARNING: found snapshot ${VG}/root-backsnap of root left by an earlier run"
 check_contains "it warns about the partial slices" "${RUN_ERR}" "unfinished slice(s) left in ${SET}"
 check_lacks "no ERROR" "${RUN_ERR}" "ERROR"
-check_contains "it made an INC on the last one" "${RUN_OUT}" "Based on parent: ${inc3}"
+check_contains "it made an INC on the last one" "${RUN_LOG}" "Based on parent: ${inc3}"
 inc4=$(cat -- "${SET}/latest_successful")
 check_chain "${SET}" "${full}" "${inc1}" "${inc2}" "${inc3}" "${inc4}"
 check_no_leftovers "after the waiter" "${TARGET}"

@@ -95,7 +95,7 @@ printf 'changed before the INC\n' >>"${LIVE}/etc/hostname"
 run_with_log_on_lv
 check_eq "(a) INC: exit 0" 0 "${RUN_STATUS}"
 check_not_archiving_line "(a) INC"
-check_contains "(a) INC: based on the FULL" "${RUN_OUT}" "Based on parent: ${full}"
+check_contains "(a) INC: based on the FULL" "${RUN_LOG}" "Based on parent: ${full}"
 inc=$(cat -- "${SET}/latest_successful" 2>/dev/null || true)
 check_archive_lacks_run_files "(a) INC ${inc}" "${SET}/${inc}"
 check "(a) INC: dar -t accepts ${inc}" dar -t "${SET}/${inc}" -Q

@@ -58,7 +58,7 @@ printf '%s\n' "${TOKEN}" >"${ROOT}/etc/restore-marker"
 run_script "${SCRIPT}"
 check_eq "the INC exits 0" 0 "${RUN_STATUS}"
 inc=$(cat -- "${SET}/latest_successful")
-check_contains "the INC is based on the FULL" "${RUN_OUT}" "Based on parent: ${full}"
+check_contains "the INC is based on the FULL" "${RUN_LOG}" "Based on parent: ${full}"
 check_chain "${SET}" "${full}" "${inc}"
 check_contains "the INC's snapshot had the marker" "$(cat -- "${SPY}/${inc}.manifest")" $'etc/restore-marker\tf'
 

@@ -29,7 +29,7 @@ say "both snapshots in one window, then the archives one by one"
 run_script "${SCRIPT}"
 check_eq "the run exits 0" 0 "${RUN_STATUS}"
 check_no_leftovers "after the run" "${TARGET}"
-check_contains "stdout says the snapshots are taken together" "${RUN_OUT}" "Snapshots together, in one quiesce window: a b"
+check_contains "the log says the snapshots are taken together" "${RUN_LOG}" "Snapshots together, in one quiesce window: a b"
 for volume in a b; do
   check_contains "${volume}: the archive holds the marker written before the window" "$(listing "${volume}")" before-window
   check_lacks "${volume}: the archive lacks the marker written after the window" "$(listing "${volume}")" after-window
