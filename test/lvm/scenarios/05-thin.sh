@@ -48,7 +48,7 @@ say "setup: VG ${VG} with a thin pool and a thin ext4 LV"
 make_vg 256
 lvcreate -qq -y --type thin-pool -L 96M -n pool -- "${VG}" >/dev/null
 lvcreate -qq -y --type thin -V 64M --thinpool pool -n root -- "${VG}" >/dev/null
-mkfs.ext4 -q -- "/dev/${VG}/root"
+mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 -- "/dev/${VG}/root"
 # A linear LV for the profile without snapshot_size (refused before its file system is even looked at).
 lvcreate -qq -y -n plain -L 8M -- "${VG}" >/dev/null
 mkdir -p -- "${ROOT}" "${TARGET}"

@@ -52,8 +52,12 @@ check_not_archiving_line() {
 # run_with_log_on_lv: run_script with the log file on the LV (as the profile's log_file says; the
 # command line's --log-file wins over run_script's); a copy goes to the result directory.
 run_with_log_on_lv() {
+  local before
+  before=$(stat -c %s -- "${LOG_ON_LV}" 2>/dev/null || printf '0')
   run_script "${SCRIPT}" --log-file "${LOG_ON_LV}"
   cp -- "${LOG_ON_LV}" "${RESULT_DIR}/run-${RUNS}.script.log" 2>/dev/null || true
+  # This run's part of the log (RUN_LOG), which the log file on the LV keeps appending to.
+  RUN_LOG=$(tail -c +"$((before + 1))" -- "${LOG_ON_LV}" 2>/dev/null || true)
 }
 
 # tidy_between_parts: what a failed part may have left (a bind mount on the live path, a snapshot
