@@ -927,27 +927,43 @@ open_lock_file() {
   fi
 }
 
+# lock_holder_line: the line the holder wrote into the lock file, once it is the holder's own. A
+# holder writes it just after flock, so the file may still hold the line of a run that has ended: a
+# line naming a pid of this host that is gone is that, not the holder. Empty when no line is its.
+lock_holder_line() {
+  local line line_pid line_host
+  for _ in {1..20}; do
+    IFS= read -r line </dev/fd/9 || line=
+    line_pid='' line_host=${HOSTNAME}
+    if [[ ${line} =~ ^pid\ ([0-9]+), ]]; then
+      line_pid=${BASH_REMATCH[1]}
+    fi
+    if [[ ${line} =~ ,\ host\ ([^,]+)$ ]]; then
+      line_host=${BASH_REMATCH[1]}
+    fi
+    if [[ -n ${line_pid} && (${line_host} != "${HOSTNAME}" || -d /proc/${line_pid}) ]]; then
+      printf '%s\n' "${line}"
+      return 0
+    fi
+    sleep 0.1
+  done
+}
+
 take_lock() {
-  local holder=''
+  local holder
   if ((NOOP)); then
     printf '# a real run takes the lock %s first (not taken in noop mode)\n' "$(shell_quote "${LOCK_FILE}")" >&3
     return 0
   fi
   open_lock_file
   if ! flock --wait "${LOCK_WAIT_SECONDS}" 9; then
-    # The holder may be between truncating the file and writing its line: look again, briefly.
-    for _ in 1 2 3 4 5; do
-      IFS= read -r holder </dev/fd/9 || true
-      if [[ -n ${holder} ]]; then
-        break
-      fi
-      sleep 0.1
-    done
-    log ERROR "another run is still going (${holder:-holder unknown}; lock ${LOCK_FILE}); leaving it alone"
+    holder=$(lock_holder_line)
+    log ERROR "another run is still going (${holder:-it has not written who it is yet}; lock ${LOCK_FILE}); leaving it alone"
     exit 75
   fi
-  # Through the descriptor: the very file that is locked, whatever its name points to by now.
-  printf 'pid %d, profile %s, started %(%Y-%m-%dT%H:%M:%S%z)T\n' "$$" "${PROFILE_NAME}" -1 >/dev/fd/9
+  # Through the descriptor: the very file that is locked, whatever its name points to by now. The
+  # host, because a target on a shared filesystem can be locked from another host.
+  printf 'pid %d, profile %s, started %(%Y-%m-%dT%H:%M:%S%z)T, host %s\n' "$$" "${PROFILE_NAME}" -1 "${HOSTNAME}" >/dev/fd/9
 }
 
 # ---- command line and environment ----

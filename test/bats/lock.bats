@@ -55,6 +55,52 @@ start_slow_run() {
   [[ $(find "${WORK}/target" -name '*.dar' | wc -l) -eq 1 ]]
 }
 
+# hold_lock_silently: a holder that has the lock but has not yet written its line (a run between
+# flock and its printf, which a loaded host can stretch), over a line left by a run that has ended.
+hold_lock_silently() {
+  dead_pid
+  printf 'pid %d, profile p.ini, started 2026-01-01T00:00:00+0000, host %s\n' "${DEAD_PID}" "${HOSTNAME}" >"${LOCK}"
+  setsid flock "${LOCK}" sleep "$1" &
+  HOLDER_PID=$!
+  until ! flock --nonblock "${LOCK}" true; do
+    sleep 0.1
+  done
+}
+
+# dead_pid: a pid that has just ended.
+dead_pid() {
+  bash -c 'exit 0' &
+  DEAD_PID=$!
+  wait "${DEAD_PID}"
+}
+
+@test "the run that leaves does not name a holder from an earlier run's line: its pid has ended" {
+  compile_profile
+  hold_lock_silently 5
+  run --separate-stderr "${WORK}/p.sh"
+  [[ ${status} -eq 75 ]]
+  [[ ${stderr} != *"pid ${DEAD_PID},"* ]]
+  [[ ${stderr} == *"another run is still going (it has not written who it is yet; lock ${LOCK})"* ]]
+  kill -- "-${HOLDER_PID}"
+  wait "${HOLDER_PID}" || true
+}
+
+@test "the holder's line names its host: a lock on a shared target can be held from another host" {
+  compile_profile
+  dead_pid # here; on the other host it is the holder's
+  printf 'pid %d, profile p.ini, started 2026-01-01T00:00:00+0000, host elsewhere.example\n' "${DEAD_PID}" >"${LOCK}"
+  setsid flock "${LOCK}" sleep 5 &
+  HOLDER_PID=$!
+  until ! flock --nonblock "${LOCK}" true; do sleep 0.1; done
+  run --separate-stderr "${WORK}/p.sh"
+  [[ ${status} -eq 75 ]]
+  [[ ${stderr} == *"another run is still going (pid ${DEAD_PID}, profile p.ini, started 2026-01-01T00:00:00+0000, host elsewhere.example; lock ${LOCK})"* ]]
+  kill -- "-${HOLDER_PID}"
+  wait "${HOLDER_PID}" || true
+  run -0 "${WORK}/p.sh"
+  [[ $(<"${LOCK}") == "pid "*", profile p.ini, started "*", host ${HOSTNAME}" ]]
+}
+
 @test "with lock_wait the second run waits for the first and then makes its INC" {
   compile_profile 'lock_wait = 30'
   start_slow_run 2
