@@ -1664,7 +1664,7 @@ mirror_after_failure() {
 # [backup] archive_prefix, offsite-gnupg.ini:8
 backup_main() {
   local -r root=/srv/data set_root=/var/backups/data prefix=data-
-  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip')
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zzstd:3 -m 150 -an -Z '*.7z' -Z '*.apk' -Z '*.br' -Z '*.bz2' -Z '*.cab' -Z '*.crx' -Z '*.deb' -Z '*.ear' -Z '*.gem' -Z '*.gz' -Z '*.jar' -Z '*.lz' -Z '*.lz4' -Z '*.lzma' -Z '*.lzo' -Z '*.rar' -Z '*.rpm' -Z '*.snap' -Z '*.squashfs' -Z '*.tbz' -Z '*.tbz2' -Z '*.tgz' -Z '*.txz' -Z '*.tzst' -Z '*.war' -Z '*.whl' -Z '*.xpi' -Z '*.xz' -Z '*.Z' -Z '*.zip' -Z '*.zst' -Z '*.avif' -Z '*.gif' -Z '*.heic' -Z '*.heif' -Z '*.jp2' -Z '*.jpeg' -Z '*.jpg' -Z '*.jxl' -Z '*.png' -Z '*.webp' -Z '*.aac' -Z '*.flac' -Z '*.m4a' -Z '*.mp3' -Z '*.ogg' -Z '*.opus' -Z '*.wma' -Z '*.3gp' -Z '*.avi' -Z '*.flv' -Z '*.m4v' -Z '*.mkv' -Z '*.mov' -Z '*.mp4' -Z '*.mpeg' -Z '*.mpg' -Z '*.webm' -Z '*.wmv' -Z '*.docx' -Z '*.epub' -Z '*.odp' -Z '*.ods' -Z '*.odt' -Z '*.pdf' -Z '*.pptx' -Z '*.xlsx' -Z '*.woff' -Z '*.woff2' -Z '*.gpg' -Z '*.age' -acase)
   local -r source_name=main
   say "Source ${source_name}: ${root}"
   if [[ ! -d ${root} ]]; then

@@ -2601,7 +2601,7 @@ source_main() {
   local -ra snapshot_size=(--size 4G)
   local -ra bind_mounts=(/boot)
   local -ra subdirs=(etc root usr/local var boot)
-  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P var/cache -P var/tmp -g etc -g root -g usr/local -g var -g boot)
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 4G -zzstd:6 -m 150 -an -Z '*.7z' -Z '*.apk' -Z '*.br' -Z '*.bz2' -Z '*.cab' -Z '*.crx' -Z '*.deb' -Z '*.ear' -Z '*.gem' -Z '*.gz' -Z '*.jar' -Z '*.lz' -Z '*.lz4' -Z '*.lzma' -Z '*.lzo' -Z '*.rar' -Z '*.rpm' -Z '*.snap' -Z '*.squashfs' -Z '*.tbz' -Z '*.tbz2' -Z '*.tgz' -Z '*.txz' -Z '*.tzst' -Z '*.war' -Z '*.whl' -Z '*.xpi' -Z '*.xz' -Z '*.Z' -Z '*.zip' -Z '*.zst' -Z '*.avif' -Z '*.gif' -Z '*.heic' -Z '*.heif' -Z '*.jp2' -Z '*.jpeg' -Z '*.jpg' -Z '*.jxl' -Z '*.png' -Z '*.webp' -Z '*.aac' -Z '*.flac' -Z '*.m4a' -Z '*.mp3' -Z '*.ogg' -Z '*.opus' -Z '*.wma' -Z '*.3gp' -Z '*.avi' -Z '*.flv' -Z '*.m4v' -Z '*.mkv' -Z '*.mov' -Z '*.mp4' -Z '*.mpeg' -Z '*.mpg' -Z '*.webm' -Z '*.wmv' -Z '*.docx' -Z '*.epub' -Z '*.odp' -Z '*.ods' -Z '*.odt' -Z '*.pdf' -Z '*.pptx' -Z '*.xlsx' -Z '*.woff' -Z '*.woff2' -Z '*.gpg' -Z '*.age' -acase -X '*.tmp' -X '*~' -P var/cache -P var/tmp -g etc -g root -g usr/local -g var -g boot)
   local -r source_name=main profile_section=lvm snapshot_bytes=4294967296
   local -r thin_pool_threshold=80
   "$@"
@@ -2625,7 +2625,7 @@ source_home() {
   local -ra snapshot_size=(--extents 20%ORIGIN)
   local -ra bind_mounts=()
   local -ra subdirs=()
-  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 4G -zzstd:6 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip' -X '*.tmp' -X '*~' -P alice/.cache -P bob/.cache)
+  local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 4G -zzstd:6 -m 150 -an -Z '*.7z' -Z '*.apk' -Z '*.br' -Z '*.bz2' -Z '*.cab' -Z '*.crx' -Z '*.deb' -Z '*.ear' -Z '*.gem' -Z '*.gz' -Z '*.jar' -Z '*.lz' -Z '*.lz4' -Z '*.lzma' -Z '*.lzo' -Z '*.rar' -Z '*.rpm' -Z '*.snap' -Z '*.squashfs' -Z '*.tbz' -Z '*.tbz2' -Z '*.tgz' -Z '*.txz' -Z '*.tzst' -Z '*.war' -Z '*.whl' -Z '*.xpi' -Z '*.xz' -Z '*.Z' -Z '*.zip' -Z '*.zst' -Z '*.avif' -Z '*.gif' -Z '*.heic' -Z '*.heif' -Z '*.jp2' -Z '*.jpeg' -Z '*.jpg' -Z '*.jxl' -Z '*.png' -Z '*.webp' -Z '*.aac' -Z '*.flac' -Z '*.m4a' -Z '*.mp3' -Z '*.ogg' -Z '*.opus' -Z '*.wma' -Z '*.3gp' -Z '*.avi' -Z '*.flv' -Z '*.m4v' -Z '*.mkv' -Z '*.mov' -Z '*.mp4' -Z '*.mpeg' -Z '*.mpg' -Z '*.webm' -Z '*.wmv' -Z '*.docx' -Z '*.epub' -Z '*.odp' -Z '*.ods' -Z '*.odt' -Z '*.pdf' -Z '*.pptx' -Z '*.xlsx' -Z '*.woff' -Z '*.woff2' -Z '*.gpg' -Z '*.age' -acase -X '*.tmp' -X '*~' -P alice/.cache -P bob/.cache)
   local -r source_name=home profile_section='volume home' snapshot_bytes=0
   local -r thin_pool_threshold=80
   "$@"

@@ -169,7 +169,7 @@ export function sizeInBytes(size: string): number {
   return bytes > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(bytes);
 }
 
-/** The original's dar options, with -n instead of -w: an existing archive is never overwritten. */
+/** The original's dar options, with -n instead of -w (an existing archive is never overwritten), and the [dar] settings. */
 export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar: DarSettings): string[] {
   // -N: no ~/.darrc or /etc/darrc, so the script alone says what dar does.
   // any-inode-change: dar 2.7 otherwise saves a file whose links or mode changed as "metadata
@@ -179,7 +179,10 @@ export function darOptionsFor(source: Pick<Source, 'subdirs' | 'excludes'>, dar:
   const options = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512'];
   if (dar.sliceSize !== '0') options.push('-s', dar.sliceSize);
   if (dar.compression !== 'none') options.push(`-z${dar.compression}:${dar.compressionLevel}`, '-m', String(dar.minCompressSize));
-  for (const mask of dar.compression === 'none' ? [] : dar.noCompress) options.push('-Z', mask);
+  const noCompress = dar.compression === 'none' ? [] : dar.noCompress;
+  // -an: the -Z masks after it ignore case (a camera's IMG_0001.JPG); -acase: the -X, -P and -g
+  // after them do not, as on the filesystem.
+  if (noCompress.length > 0) options.push('-an', ...noCompress.flatMap((mask) => ['-Z', mask]), '-acase');
   for (const mask of dar.excludeMasks) options.push('-X', mask);
   // -P takes a glob; excludes are literal paths, so their glob characters are escaped.
   for (const path of source.excludes) options.push('-P', path.replace(/[\\*?[]/g, '\\$&'));

@@ -2,7 +2,7 @@
 // do not apply, and settings that contradict each other are reported here, all at once.
 import type { Diagnostic } from '../diagnostics.js';
 import { HOOK_NAMES, type Cipher, type DarSettings, type EncryptionSettings, type HookSettings, type MonitoringSettings, type Profile, type RetentionSettings, type RsyncSettings, type Source, type SourceKind } from './profile.js';
-import { DEFAULT_HOOK_TIMEOUT, DEFAULT_NO_COMPRESS, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
+import { DEFAULT_COMPRESSION, DEFAULT_HOOK_TIMEOUT, DEFAULT_NO_COMPRESS, DEFAULT_OTHER_LEVEL, DEFAULT_ZSTD_LEVEL, DEFAULT_SLICE_SIZE, DEFAULT_THIN_POOL_THRESHOLD } from './schema.js';
 import { checkProfileRules } from './rules.js';
 import type { TypedSection } from './validate.js';
 import { lvName, parseValue, type FullPolicy, type MirrorDestination, type SnapshotMode, type SnapshotSize } from './values.js';
@@ -201,8 +201,8 @@ function defaultSnapshotName(reader: SectionReader, logicalVolume: string | unde
 }
 
 function darSettings(dar: SectionReader, diagnostics: Diagnostic[]): DarSettings {
-  const compression = dar.get<DarSettings['compression']>('compression') ?? 'gzip';
-  const compressionLevel = dar.get<number>('compression_level') ?? 9;
+  const compression = dar.get<DarSettings['compression']>('compression') ?? DEFAULT_COMPRESSION;
+  const compressionLevel = dar.get<number>('compression_level') ?? (compression === 'zstd' ? DEFAULT_ZSTD_LEVEL : DEFAULT_OTHER_LEVEL);
   if (compression !== 'zstd' && compressionLevel > 9) {
     diagnostics.push({ severity: 'error', code: 'BG025', line: dar.line('compression_level') ?? 0, section: 'dar', key: 'compression_level', message: `expected 1 to 9 for ${compression} (only zstd goes up to 22), found ${compressionLevel}` });
   }

@@ -299,3 +299,24 @@ EOF2
   local -a archives=("${dir}/target/${MONTH}/"*.1.dar)
   ((${#archives[@]} == $(wc -l <<<"${names}")))
 }
+
+@test "without [dar] an archive is zstd: text is compressed, compressed formats are stored as they are, whatever the case of their name" {
+  local -r dir=${BATS_TEST_TMPDIR}
+  mkdir -p -- "${dir}/src" "${dir}/target"
+  yes 'a line of text that compresses well' | head -c 200000 >"${dir}/src/notes.txt"
+  cp -- "${dir}/src/notes.txt" "${dir}/src/IMG_0001.JPG"
+  cp -- "${dir}/src/notes.txt" "${dir}/src/photo.jpeg"
+  gzip -c "${dir}/src/notes.txt" >"${dir}/src/notes.txt.gz"
+  printf '%s\n' '[backup]' 'source_type = directory' "source_root = ${dir}/src" "target = ${dir}/target" 'archive_prefix = z-' >"${dir}/z.ini"
+  node "${REPO}/dist/cli.js" "${dir}/z.ini" -o "${dir}/z.sh"
+  run -0 "${dir}/z.sh"
+  local -r archive=$(find "${dir}/target" -name '*-FULL.1.dar')
+  run -0 dar -N -Q -l "${archive%.1.dar}" -q
+  [[ ${output} == *"Compression algorithm used           : zstd"* ]]
+  run -0 dar -N -Q -l "${archive%.1.dar}"
+  # The ratio column: a percentage for a file dar compressed, blank for one it stored as it is.
+  [[ $(grep -E '\[ *[0-9]+%\].*notes\.txt$' <<<"${output}") ]]
+  [[ $(grep -E '\[ +\].*IMG_0001\.JPG$' <<<"${output}") ]]
+  [[ $(grep -E '\[ +\].*photo\.jpeg$' <<<"${output}") ]]
+  [[ $(grep -E '\[ +\].*notes\.txt\.gz$' <<<"${output}") ]]
+}

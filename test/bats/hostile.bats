@@ -148,12 +148,17 @@ expected_dar_options() {
   done
   shift
   subdirs=("$@")
-  printf '%s\0' -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150
+  printf '%s\0' -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zzstd:3 -m 150 -an
   if [[ ${masks} == hostile ]]; then
     words_with -Z "${NO_COMPRESS[@]}"
+    printf '%s\0' -acase
     words_with -X "${EXCLUDE_MASKS[@]}"
   else
-    words_with -Z '*.avi' '*.bz2' '*.gif' '*.gz' '*.jpg' '*.mov' '*.mpg' '*.mp3' '*.pbm' '*.pdf' '*.png' '*.Z' '*.zip'
+    # The default list, as the compiler has it (test/unit/plan.test.ts checks what it holds).
+    local -a default_masks
+    read -r -a default_masks < <(node --input-type=module -e "import { DEFAULT_NO_COMPRESS } from '${REPO}/dist/profile/schema.js'; console.log(DEFAULT_NO_COMPRESS)")
+    words_with -Z "${default_masks[@]}"
+    printf '%s\0' -acase
   fi
   words_with -P "${excludes[@]}"
   words_with -g "${subdirs[@]}"

@@ -33,7 +33,7 @@ mount -t ext4 -o ro -- /dev/vg0/root-backsnap MNT
 findmnt -rn -o TARGET,MAJ:MIN,FSROOT,FSTYPE,SOURCE
 mount --bind -o ro -- /boot MNT/boot
 mount --make-private -- MNT/boot
-dar -c ${partial} -R MNT -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zgzip:9 -m 150 -Z '*.avi' -Z '*.bz2' -Z '*.gif' -Z '*.gz' -Z '*.jpg' -Z '*.mov' -Z '*.mpg' -Z '*.mp3' -Z '*.pbm' -Z '*.pdf' -Z '*.png' -Z '*.Z' -Z '*.zip'
+dar -c ${partial} -R MNT -N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zzstd:3 -m 150 -an -Z '*.7z' -Z '*.apk' -Z '*.br' -Z '*.bz2' -Z '*.cab' -Z '*.crx' -Z '*.deb' -Z '*.ear' -Z '*.gem' -Z '*.gz' -Z '*.jar' -Z '*.lz' -Z '*.lz4' -Z '*.lzma' -Z '*.lzo' -Z '*.rar' -Z '*.rpm' -Z '*.snap' -Z '*.squashfs' -Z '*.tbz' -Z '*.tbz2' -Z '*.tgz' -Z '*.txz' -Z '*.tzst' -Z '*.war' -Z '*.whl' -Z '*.xpi' -Z '*.xz' -Z '*.Z' -Z '*.zip' -Z '*.zst' -Z '*.avif' -Z '*.gif' -Z '*.heic' -Z '*.heif' -Z '*.jp2' -Z '*.jpeg' -Z '*.jpg' -Z '*.jxl' -Z '*.png' -Z '*.webp' -Z '*.aac' -Z '*.flac' -Z '*.m4a' -Z '*.mp3' -Z '*.ogg' -Z '*.opus' -Z '*.wma' -Z '*.3gp' -Z '*.avi' -Z '*.flv' -Z '*.m4v' -Z '*.mkv' -Z '*.mov' -Z '*.mp4' -Z '*.mpeg' -Z '*.mpg' -Z '*.webm' -Z '*.wmv' -Z '*.docx' -Z '*.epub' -Z '*.odp' -Z '*.ods' -Z '*.odt' -Z '*.pdf' -Z '*.pptx' -Z '*.xlsx' -Z '*.woff' -Z '*.woff2' -Z '*.gpg' -Z '*.age' -acase
 lvs --noheadings --units b --nosuffix -o lv_attr,snap_percent,lv_size vg0/root-backsnap
 lvs --noheadings -o data_percent vg0/root-backsnap
 umount -- MNT/boot

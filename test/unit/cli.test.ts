@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProfile } from '../../src/compile.js';
 import { loadTemplates } from '../../src/emit/render.js';
+import { DEFAULT_NO_COMPRESS } from '../../src/profile/schema.js';
 import { VERSION } from '../../src/version.js';
 import { ensureBuilt, makeTempDirectory, REPO_ROOT, runCliAsync, TEMPLATES_DIRECTORY } from './fixtures/support.js';
 
@@ -294,7 +295,7 @@ describe.concurrent('plan', () => {
           setRoot: '/b',
           archivePrefix: 'h-',
           bindMounts: [],
-          darOptions: ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', ...['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'].flatMap((m) => ['-Z', m])],
+          darOptions: ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zzstd:3', '-m', '150', '-an', ...DEFAULT_NO_COMPRESS.split(' ').flatMap((m) => ['-Z', m]), '-acase'],
         },
       ],
     });

@@ -9,6 +9,7 @@ import { loadTemplates } from '../../src/emit/render.js';
 import { buildPlan, darOptionsFor, sizeInBytes } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/plan.js';
 import type { DarSettings } from '../../src/profile/profile.js';
+import { DEFAULT_NO_COMPRESS } from '../../src/profile/schema.js';
 import { VERSION } from '../../src/version.js';
 import { EXAMPLES_DIRECTORY, TEMPLATES_DIRECTORY } from './fixtures/support.js';
 
@@ -19,7 +20,8 @@ function planOf(lines: string[], profileName = 'p.ini'): Plan {
 }
 
 const ORIGINAL_NO_COMPRESS = ['*.avi', '*.bz2', '*.gif', '*.gz', '*.jpg', '*.mov', '*.mpg', '*.mp3', '*.pbm', '*.pdf', '*.png', '*.Z', '*.zip'];
-const ORIGINAL_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])];
+const NO_COMPRESS_DEFAULT = DEFAULT_NO_COMPRESS.split(' ');
+const DEFAULT_DAR_OPTIONS = ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zzstd:3', '-m', '150', '-an', ...NO_COMPRESS_DEFAULT.flatMap((m) => ['-Z', m]), '-acase'];
 const BASE_COMMANDS = ['date', 'mkdir', 'mktemp', 'mv', 'cat', 'rm', 'rmdir', 'touch', 'sleep', 'sync', 'stat', 'realpath', 'timeout', 'flock', 'df', 'sha512sum', 'dar'];
 const LVM_COMMANDS = ['lvs', 'vgs', 'lvcreate', 'lvchange', 'lvremove', 'blkid', 'mount', 'umount', 'mountpoint', 'findmnt', 'find', 'tr', 'readlink'];
 
@@ -30,9 +32,32 @@ const DIRECTORY_MAIN = ['source_type = directory', 'source_root = /srv'];
 const DEFAULT_DAR: DarSettings = { compression: 'gzip', compressionLevel: 9, sliceSize: '1875000000', minCompressSize: 150, noCompress: ORIGINAL_NO_COMPRESS, excludeMasks: [] };
 
 describe('defaults', () => {
-  it('the original example gets the original dar options, with -n for -w and -Q', () => {
+  it('the original example gets the original dar options (-n for -w, and -Q) with the benchmark\'s compression: zstd level 3 and the no-compress list, case-blind', () => {
     const plan = compileProfile(readFileSync(join(EXAMPLES_DIRECTORY, 'host-precise.ini'), 'utf8'), { profileName: 'host-precise.ini' }).plan as Plan;
-    expect(plan.sources.map((s) => s.darOptions)).toEqual([ORIGINAL_DAR_OPTIONS]);
+    expect(plan.sources.map((s) => s.darOptions)).toEqual([DEFAULT_DAR_OPTIONS]);
+  });
+
+  it('the no-compress list holds the compressed formats that fill a modern system, and the original\'s but *.pbm', () => {
+    const modern = ['*.gz', '*.xz', '*.bz2', '*.zst', '*.lz4', '*.7z', '*.zip', '*.jar', '*.deb', '*.rpm', '*.apk', '*.jpg', '*.jpeg', '*.png', '*.gif', '*.webp', '*.heic', '*.avif', '*.mp3', '*.ogg', '*.flac', '*.mp4', '*.mkv', '*.webm', '*.mov', '*.pdf', '*.woff2'];
+    expect(NO_COMPRESS_DEFAULT).toEqual(expect.arrayContaining([...modern, ...ORIGINAL_NO_COMPRESS.filter((m) => m !== '*.pbm')]));
+    expect(NO_COMPRESS_DEFAULT).not.toContain('*.pbm');
+    expect(new Set(NO_COMPRESS_DEFAULT).size).toBe(NO_COMPRESS_DEFAULT.length);
+  });
+
+  it.each([
+    ['no [dar] compression: zstd level 3', [], '-zzstd:3'],
+    ['compression = zstd alone: level 3', ['compression = zstd'], '-zzstd:3'],
+    ['compression = gzip alone: level 9, as the original', ['compression = gzip'], '-zgzip:9'],
+    ['compression = xz alone: level 9', ['compression = xz'], '-zxz:9'],
+    ['a level given is kept', ['compression = zstd', 'compression_level = 19'], '-zzstd:19'],
+  ])('%s', (_name, darLines, expected) => {
+    const plan = planOf([...BACKUP, ...DIRECTORY_MAIN, ...(darLines.length > 0 ? ['[dar]', ...darLines] : [])]);
+    expect(plan.sources[0]?.darOptions.filter((o) => o.startsWith('-z'))).toEqual([expected]);
+  });
+
+  it('a no_compress list given replaces the default one, and stays case-blind', () => {
+    const plan = planOf([...BACKUP, ...DIRECTORY_MAIN, '[dar]', 'no_compress = *.iso *.qcow2']);
+    expect(plan.sources[0]?.darOptions.slice(-6)).toEqual(['-an', '-Z', '*.iso', '-Z', '*.qcow2', '-acase']);
   });
 
   it.each([
@@ -83,15 +108,15 @@ describe('snapshot sizes become lvcreate arguments', () => {
 
 describe('dar options', () => {
   it.each([
-    ['defaults', {}, {}, ORIGINAL_DAR_OPTIONS],
-    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-zgzip:9', '-m', '150', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m])]],
+    ['the original\'s settings', {}, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-an', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m]), '-acase']],
+    ['slice_size = 0: no -s', { sliceSize: '0' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-zgzip:9', '-m', '150', '-an', ...ORIGINAL_NO_COMPRESS.flatMap((m) => ['-Z', m]), '-acase']],
     ['compression none: no -z, -m or -Z', { compression: 'none' }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000']],
     ['zstd level 19', { compression: 'zstd', compressionLevel: 19, noCompress: [] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zzstd:19', '-m', '150']],
-    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-Z', '*.gz']],
+    ['min_compress_size', { minCompressSize: 4096, noCompress: ['*.gz'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '4096', '-an', '-Z', '*.gz', '-acase']],
     ['exclude masks (-X), excludes (-P), subdirs (-g), in that order', { noCompress: [], excludeMasks: ['*.tmp', '*~'] }, { excludes: ['var/cache'], subdirs: ['etc', 'my docs'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-X', '*.tmp', '-X', '*~', '-P', 'var/cache', '-g', 'etc', '-g', 'my docs']],
     ['exclude masks stay without compression', { compression: 'none', excludeMasks: ['*.iso'] }, {}, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-X', '*.iso']],
     ['excludes are literal: glob characters are escaped for -P', { noCompress: [] }, { excludes: ['music [live]', 'star*', 'a?b', 'back\\slash'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-P', 'music \\[live]', '-P', 'star\\*', '-P', 'a\\?b', '-P', 'back\\\\slash']],
-    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-Z', '-x', '-g', '-g']],
+    ['words starting with "-" stay separate arguments', { noCompress: ['-x'] }, { subdirs: ['-g'] }, ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '1875000000', '-zgzip:9', '-m', '150', '-an', '-Z', '-x', '-acase', '-g', '-g']],
   ] as [string, Partial<DarSettings>, { subdirs?: string[]; excludes?: string[] }, string[]][])('%s', (_name, dar, source, expected) => {
     expect(darOptionsFor({ subdirs: [], excludes: [], ...source }, { ...DEFAULT_DAR, ...dar })).toEqual(expected);
   });
@@ -113,8 +138,8 @@ describe('dar options', () => {
       'no_compress = *.xz',
     ]);
     expect(plan.sources.map((s) => s.darOptions)).toEqual([
-      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-g', 'etc'],
-      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '700M', '-zxz:6', '-m', '150', '-Z', '*.xz', '-P', 'cache'],
+      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '700M', '-zxz:6', '-m', '150', '-an', '-Z', '*.xz', '-acase', '-g', 'etc'],
+      ['-N', '-Q', '-n', '-D', '--modified-data-detection=any-inode-change', '--hash', 'sha512', '-s', '700M', '-zxz:6', '-m', '150', '-an', '-Z', '*.xz', '-acase', '-P', 'cache'],
     ]);
   });
 });

@@ -279,9 +279,10 @@ describe('every problem at once', () => {
       'snapshot_size = 150%VG', // 16: BG022
       '[dar]', // 17
       'compression_level = 12', // 18: BG025 (gzip goes to 9)
-      '[rsync]', // 19
-      'enabled = maybe', // 20: BG023
-      '[extras]', // 21: BG010
+      'compression = gzip', // 19
+      '[rsync]', // 20
+      'enabled = maybe', // 21: BG023
+      '[extras]', // 22: BG010
     ];
     expect(diagnose(lines).map((d) => [d.code, d.line])).toEqual([
       ['BG020', 2],
@@ -292,8 +293,8 @@ describe('every problem at once', () => {
       ['BG001', 12],
       ['BG022', 16],
       ['BG025', 18],
-      ['BG023', 20],
-      ['BG010', 21],
+      ['BG023', 21],
+      ['BG010', 22],
     ]);
   });
 
