@@ -46,6 +46,8 @@ readonly PROFILE_LOG_FILE=/var/log/backup-gen/myhost.log
 readonly LOCK_FILE=/srv/backups/myhost/.backup-gen.lock
 # [backup] lock_wait = 0 (default)
 readonly LOCK_WAIT_SECONDS=0
+# [backup] parallel = auto (default) (0: auto, the CPUs when it runs)
+readonly PARALLEL_SOURCES=0
 readonly NEEDS_ROOT=1
 # [backup] target_reserve: none (default)
 readonly TARGET_RESERVE_BYTES=0
@@ -153,9 +155,14 @@ declare -rA LOG_LEVELS=([DEBUG]=10 [INFO]=20 [WARNING]=30 [ERROR]=40 [CRITICAL]=
 RUN_LOG_TAIL=
 QUIET_OUTPUT=/dev/null
 
-# log_line LEVEL MESSAGE: one line as the log file holds it.
+# log_line LEVEL MESSAGE: one line as the log file holds it. With several sources at a time, the
+# line of a source names it beside the pid (backup.sh[1234 home]), since their lines interleave.
 log_line() {
-  printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%d] %s: %s\n' -1 "${SCRIPT_NAME}" "$$" "$1" "$2"
+  local who=$$
+  if ((SOURCE_SLOTS > 1)) && [[ -n ${SOURCE_RUNNING} ]]; then
+    who+=" ${SOURCE_RUNNING}"
+  fi
+  printf '%(%Y-%m-%dT%H:%M:%S%z)T %s[%s] %s: %s\n' -1 "${SCRIPT_NAME}" "${who}" "$1" "$2"
 }
 
 # log LEVEL MESSAGE...: stderr at or above the chosen level; the log file gets every level.
@@ -338,7 +345,8 @@ elapsed_time() {
 # that comes before its trap is set (right after the fork) would be lost, and the wait for it endless.
 start_progress() {
   local -r base=$1 watched=$2
-  if ((NOOP)) || [[ ! -t 2 ]]; then
+  # Several dar at once (SOURCE_SLOTS) would write over one another's line.
+  if ((NOOP || SOURCE_SLOTS > 1)) || [[ ! -t 2 ]]; then
     return 0
   fi
   (
@@ -618,6 +626,7 @@ teardown() {
   local failed=0
   end_pool_watch || failed=1
   stop_child
+  stop_sources
   stop_progress
   undo_all remove_unpublished "${UNPUBLISHED[@]}" || failed=1
   UNPUBLISHED=("${KEPT[@]}")
@@ -1099,16 +1108,17 @@ check_snapshot_size() {
   fi
 }
 
-# preflight_free_space VG LV SIZE_BYTES [--size|--extents VALUE]: fails before anything is created
-# when the volume group cannot hold the snapshot (%FREE and %PVS take what there is).
-preflight_free_space() {
+# snapshot_room VG LV SIZE_BYTES [--size|--extents VALUE]: "NEEDED FREE", the bytes the snapshot
+# takes from the volume group (in whole extents, never more than lvcreate gives a snapshot of LV)
+# and the bytes it has free; nothing when that cannot be told (%FREE and %PVS take what there is).
+# Fails when vgs does.
+snapshot_room() {
   local -r volume_group=$1 origin=$2 size_bytes=$3 value=${5:-}
   local report free extent vg_size origin_size needed=0
   if [[ -z ${value} ]]; then
     return 0
   fi
-  report=$(query vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size "${volume_group}") ||
-    die "cannot read the free space of volume group ${volume_group}"
+  report=$(query vgs --noheadings --units b --nosuffix -o vg_free,vg_extent_size,vg_size "${volume_group}") || return 1
   read -r free extent vg_size <<<"${report}"
   origin_size=$(query lvs --noheadings --units b --nosuffix -o lv_size "${volume_group}/${origin}") || origin_size=''
   origin_size=${origin_size//[[:space:]]/}
@@ -1124,7 +1134,17 @@ preflight_free_space() {
   if [[ -n ${origin_size} ]] && ((needed > $(largest_snapshot_bytes "${origin_size}"))); then
     needed=$(largest_snapshot_bytes "${origin_size}")
   fi
-  needed=$(((needed + extent - 1) / extent * extent))
+  printf '%s %s\n' $(((needed + extent - 1) / extent * extent)) "${free}"
+}
+
+# preflight_free_space VG LV SIZE_BYTES [--size|--extents VALUE]: fails before anything is created
+# when the volume group cannot hold the snapshot.
+preflight_free_space() {
+  local -r volume_group=$1 origin=$2 value=${5:-}
+  local room needed free
+  room=$(snapshot_room "$@") || die "cannot read the free space of volume group ${volume_group}"
+  [[ -n ${room} ]] || return 0
+  read -r needed free <<<"${room}"
   # With snapshots = together, check_room_for_all_snapshots checks the sum.
   SNAPSHOT_ROOM_NEEDED[${volume_group}]=$((${SNAPSHOT_ROOM_NEEDED[${volume_group}]:-0} + needed))
   if ((needed > free)); then
@@ -2520,6 +2540,22 @@ check_lvm_source() {
   ORIGIN_FILESYSTEM[${source_name}]=${type}
 }
 
+# print_snapshot_room: "VG BYTES FREE", the room this source's snapshot takes from its volume group
+# and what the group has free now, for
+# the parent's scheduling of sources (start_source); nothing for a thin snapshot (its pool's room is
+# watched while it lives) or when it cannot be told.
+print_snapshot_room() {
+  local type room needed free
+  type=$(query lvs --noheadings -o segtype "${volume_group}/${origin}" 2>/dev/null) || return 0
+  if [[ ${type//[[:space:]]/} == thin ]]; then
+    return 0
+  fi
+  room=$(snapshot_room "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}" 2>/dev/null) || return 0
+  [[ -n ${room} ]] || return 0
+  read -r needed free <<<"${room}"
+  printf '%s %s %s\n' "${volume_group}" "${needed}" "${free}"
+}
+
 # create_source_snapshot: lvcreate; returns its failure rather than exiting, so that take_snapshots
 # still runs after_snapshot.
 create_source_snapshot() {
@@ -2635,7 +2671,7 @@ source_home() {
 # Every source is attempted: one that fails (a snapshot that cannot be made, dar failing) ends only
 # its own backup, and the run fails at the end, naming it. Each source runs in a subshell with an
 # EXIT trap of its own that tears down what that source set up; if a signal ends the run, its
-# teardown stops the subshell (stop_child), whose trap then cleans up.
+# teardown stops the subshells (stop_sources), whose traps then clean up.
 
 # on_source_exit: a source subshell's one exit path; 0, 1, 2 (warnings) or the signal's code.
 on_source_exit() {
@@ -2649,28 +2685,172 @@ on_source_exit() {
   exit "${FINAL_STATUS}"
 }
 
-# run_source NAME COMMAND...: backs up one source in a subshell; records whether it worked.
-run_source() {
-  local -r name=$1
-  shift
-  local status=0 started
+# ---- sources, up to SOURCE_SLOTS at a time ----
+# The subshells of the sources that run, by pid: the source's name, when it started, the snapshot
+# room it holds ("VG BYTES FREE", or empty) and the rotational disks it reads (lsblk names).
+declare -A SOURCE_PIDS=() SOURCE_START_TIMES=() SOURCE_ROOM=() SOURCE_DISKS=()
+# How many sources may run at once (set_source_slots); free space of each volume group when first looked at.
+SOURCE_SLOTS=1
+declare -A VG_FREE_AT_START=()
+
+# set_source_slots: [backup] parallel, or for auto the CPUs this process may use (one dar uses one
+# core), never more than the sources. 1 in noop mode, whose output is read in order.
+set_source_slots() {
+  local cpus
+  SOURCE_SLOTS=${PARALLEL_SOURCES}
+  if ((SOURCE_SLOTS == 0)); then
+    cpus=$(nproc 2>/dev/null) || cpus=1
+    [[ ${cpus} =~ ^[0-9]+$ ]] || cpus=1
+    SOURCE_SLOTS=${cpus}
+  fi
+  if ((SOURCE_SLOTS > ${#SOURCE_NAMES[@]})); then
+    SOURCE_SLOTS=${#SOURCE_NAMES[@]}
+  fi
+  if ((NOOP || SOURCE_SLOTS < 1)); then
+    SOURCE_SLOTS=1
+  fi
+  if ((SOURCE_SLOTS > 1)); then
+    log INFO "up to ${SOURCE_SLOTS} sources at a time ([backup] parallel)"
+  fi
+}
+
+# rotational_disks PATH: the rotational whole disks that PATH (a block device, or a directory on
+# one) is read from, one name a line; nothing when that cannot be told (no lsblk, a network or
+# virtual filesystem): such a source never waits for a disk.
+rotational_disks() {
+  local device=$1 name type rotational
+  if [[ ! -b ${device} ]]; then
+    device=$(findmnt -n -o SOURCE --target "${device}" 2>/dev/null) || return 0
+    device=${device%%\[*}
+    [[ -b ${device} ]] || return 0
+  fi
+  command -v lsblk >/dev/null 2>&1 || return 0
+  while read -r name type rotational; do
+    if [[ ${type} == disk && ${rotational} == 1 ]]; then
+      printf '%s\n' "${name}"
+    fi
+  done < <(lsblk --inverse --noheadings --raw -o KNAME,TYPE,ROTA -- "${device}" 2>/dev/null || true)
+}
+
+# source_may_start DISKS ROOM: 0 when no source that runs reads one of DISKS (names, space-separated)
+# and, for ROOM "VG BYTES FREE", the volume group has room for BYTES beside what the running sources
+# hold.
+source_may_start() {
+  local -r disks=$1 room=$2
+  local pid disk vg bytes free held_vg held_bytes held=0
+  for pid in "${!SOURCE_PIDS[@]}"; do
+    for disk in ${disks}; do
+      if [[ " ${SOURCE_DISKS[${pid}]} " == *" ${disk} "* ]]; then
+        return 1
+      fi
+    done
+  done
+  [[ -n ${room} ]] || return 0
+  read -r vg bytes free <<<"${room}"
+  # What the group had free before this run's first snapshot in it: the budget of all of them.
+  if [[ -z ${VG_FREE_AT_START[${vg}]:-} ]]; then
+    VG_FREE_AT_START[${vg}]=${free}
+  fi
+  for pid in "${!SOURCE_PIDS[@]}"; do
+    read -r held_vg held_bytes _ <<<"${SOURCE_ROOM[${pid}]:-none 0}"
+    if [[ ${held_vg} == "${vg}" ]]; then
+      held=$((held + held_bytes))
+    fi
+  done
+  ((held == 0 || held + bytes <= ${VG_FREE_AT_START[${vg}]:-0}))
+}
+
+# why_source_waits DISKS ROOM: what source_may_start found, in words.
+why_source_waits() {
+  local -r disks=$1 room=$2
+  local pid disk vg bytes
+  for pid in "${!SOURCE_PIDS[@]}"; do
+    for disk in ${disks}; do
+      if [[ " ${SOURCE_DISKS[${pid}]} " == *" ${disk} "* ]]; then
+        printf 'both read the rotational disk %s (source %s)\n' "${disk}" "${SOURCE_PIDS[${pid}]}"
+        return 0
+      fi
+    done
+  done
+  read -r vg bytes _ <<<"${room}"
+  printf 'volume group %s has %s MiB free for the snapshots of this run, not enough for this snapshot (%s MiB) beside theirs\n' "${vg}" "$((${VG_FREE_AT_START[${vg}]:-0} / 1048576))" "$((bytes / 1048576))"
+}
+
+# start_source NAME SETTINGS COMMAND...: backs up one source in a subshell, once a slot is free and
+# it may start (source_may_start); reap_source records how it went. SETTINGS: an LVM source's
+# settings function, which tells the room its snapshot needs, or empty.
+start_source() {
+  local -r name=$1 settings=$2
+  shift 2
+  local started pid disks='' room=''
+  # Only auto minds the disks: a number given is the administrator's own judgement of them (virtual
+  # disks often say they are rotational whatever holds them).
+  if ((SOURCE_SLOTS > 1 && PARALLEL_SOURCES == 0)); then
+    disks=$(rotational_disks "${SOURCE_LIVE_ROOT[${name}]}" | tr '\n' ' ')
+  fi
+  if ((SOURCE_SLOTS > 1)) && [[ -n ${settings} ]]; then
+    room=$("${settings}" print_snapshot_room)
+  fi
+  while ((${#SOURCE_PIDS[@]} >= SOURCE_SLOTS)) || ! source_may_start "${disks}" "${room}"; do
+    if ((${#SOURCE_PIDS[@]} < SOURCE_SLOTS)); then
+      log INFO "source ${name} waits for a source that runs: $(why_source_waits "${disks}" "${room}")"
+    fi
+    wait_for_a_source
+  done
   started=$(printf '%(%s)T' -1)
-  # A signal between the fork and CHILD_PID would leave the subshell running unseen: it waits.
+  # A signal between the fork and SOURCE_PIDS would leave the subshell running unseen: it waits.
   defer_signals "source ${name} was starting"
   (
     trap 'on_source_exit' EXIT
     install_signal_traps
     trap 'on_error "${LINENO}" "$?"' ERR
+    # The other sources are the parent's: this subshell's teardown never stops them.
+    SOURCE_PIDS=() SOURCE_START_TIMES=() SOURCE_ROOM=() SOURCE_DISKS=()
     SOURCE_RUNNING=${name}
     SOURCE_STARTED=${started}
     "$@"
   ) &
-  CHILD_PID=$!
-  CHILD_IS_SUBSHELL=1
+  pid=$!
+  SOURCE_PIDS[${pid}]=${name}
+  SOURCE_START_TIMES[${pid}]=${started}
+  SOURCE_ROOM[${pid}]=${room}
+  SOURCE_DISKS[${pid}]=${disks}
   resume_signals
-  wait "${CHILD_PID}" || status=$?
-  CHILD_PID=
-  CHILD_IS_SUBSHELL=0
+}
+
+# wait_for_a_source: waits until one running source's subshell has ended, and reaps every one that has.
+wait_for_a_source() {
+  local pid reaped=0
+  while ((!reaped && ${#SOURCE_PIDS[@]} > 0)); do
+    for pid in "${!SOURCE_PIDS[@]}"; do
+      if ! kill -0 "${pid}" 2>/dev/null; then
+        reap_source "${pid}"
+        reaped=1
+      fi
+    done
+    if ((!reaped)); then
+      # Returns when any of them ends (or a signal comes: the trap runs, and the loop looks again).
+      # Its status is not used: bash keeps each child's for the wait PID in reap_source.
+      wait -n 2>/dev/null || true
+    fi
+  done
+}
+
+# wait_for_sources: until every source that runs has ended.
+wait_for_sources() {
+  while ((${#SOURCE_PIDS[@]} > 0)); do
+    wait_for_a_source
+  done
+}
+
+# reap_source PID: the ended subshell's exit status, recorded; a source stopped by a signal of its
+# own stops the run.
+reap_source() {
+  local -r pid=$1
+  local -r name=${SOURCE_PIDS[${pid}]} started=${SOURCE_START_TIMES[${pid}]}
+  local status=0
+  wait "${pid}" || status=$?
+  unset 'SOURCE_PIDS[${pid}]' 'SOURCE_START_TIMES[${pid}]' 'SOURCE_ROOM[${pid}]' 'SOURCE_DISKS[${pid}]'
   collect_source_result "${name}" "${status}" "${started}"
   if ((status > 128)); then
     # Stopped by a signal of its own (the OOM killer, an administrator's kill): so is the run.
@@ -2685,9 +2865,25 @@ run_source() {
       ;;
     *)
       SOURCES_FAILED+=("${name}")
-      log ERROR "source ${name} failed (exit ${status}); its chain did not move; going on with the next source"
+      log ERROR "source ${name} failed (exit ${status}); its chain did not move; going on with the other sources"
       ;;
   esac
+}
+
+# stop_sources: in the parent's teardown, every source that still runs gets SIGTERM (its own trap
+# stops its child and cleans up) and is waited for, so that nothing outlives the run or its lock.
+stop_sources() {
+  local pid
+  for pid in "${!SOURCE_PIDS[@]}"; do
+    if kill -0 "${pid}" 2>/dev/null; then
+      log WARNING "stopping source ${SOURCE_PIDS[${pid}]} (pid ${pid}) before cleaning up"
+      kill -TERM "${pid}" 2>/dev/null || true
+    fi
+  done
+  for pid in "${!SOURCE_PIDS[@]}"; do
+    wait "${pid}" 2>/dev/null || true
+  done
+  SOURCE_PIDS=() SOURCE_START_TIMES=() SOURCE_ROOM=() SOURCE_DISKS=()
 }
 
 # After every source was attempted: a run with a failed source fails, saying what was backed up.
@@ -4279,8 +4475,10 @@ backup_command() {
   set_run_time
   set_run_tag
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
-  run_source main source_main back_up_lvm_source
-  run_source home source_home back_up_lvm_source
+  set_source_slots
+  start_source main source_main source_main back_up_lvm_source
+  start_source home source_home source_home back_up_lvm_source
+  wait_for_sources
   check_sources_backed_up
   copy_to_mirror
   check_mirror_copies

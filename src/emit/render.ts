@@ -90,6 +90,7 @@ function viewModel(plan: Plan, noopVariant: boolean) {
       mirrorKeepDays: provenance('retention mirror_keep_days', '[retention] mirror_keep_days: no limit'),
       compareWithSource: provenance('dar compare_with_source', '[dar] compare_with_source = false'),
       snapshots: provenance('backup snapshots', '[backup] snapshots = one at a time'),
+      parallel: provenance('backup parallel', '[backup] parallel = auto'),
       hookTimeout: provenance('hooks timeout', `[hooks] timeout = ${DEFAULT_HOOK_TIMEOUT}`),
     },
     mirror: plan.mirror === undefined ? undefined : { ...plan.mirror, local: plan.mirror.remote === undefined, rsyncHost: remoteLogin(plan.mirror, true), sshHost: remoteLogin(plan.mirror, false), touchFile: plan.mirror.touchFile ?? '', evenIfBackupFailedFlag: plan.mirror.evenIfBackupFailed ? 1 : 0 },

@@ -46,6 +46,7 @@ export function buildPlan(profile: Profile, profileName: string, version: string
     targetReserveBytes: reserveBytes(profile.targetReserve),
     compareWithSource: profile.dar.compareWithSource,
     snapshots: profile.snapshotMode,
+    parallelSources: profile.parallelSources,
     hooks: plannedHooks(profile, profileName),
     hookTimeoutSeconds: profile.hooks.timeoutSeconds,
     provenance: Object.fromEntries(Object.entries(profile.lines).map(([key, line]) => [key, provenanceLine(key, line, profileName)])),

@@ -125,6 +125,8 @@ export interface Plan {
   compareWithSource: boolean;
   /** [backup] snapshots: one at a time, or all LVM sources' together in one quiesce window. */
   snapshots: SnapshotMode;
+  /** [backup] parallel: sources archived at once; 0 for auto (nproc when the script runs). */
+  parallelSources: number;
   /** [hooks] given, in the order they run. */
   hooks: PlannedHook[];
   /** [hooks] timeout. */

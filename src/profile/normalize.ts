@@ -88,6 +88,7 @@ export function normalizeProfile(sections: TypedSection[]): { profile: Profile |
     lockWaitSeconds: backup.get<number>('lock_wait') ?? 0,
     targetReserve: backup.get<string>('target_reserve'),
     snapshotMode: backup.get<SnapshotMode>('snapshots') ?? 'one at a time',
+    parallelSources: backup.get<number>('parallel') ?? 0,
     hooks: hookSettings(find('hooks')),
     dar: darSettings(find('dar'), diagnostics),
     retention: retentionSettings(find('retention')),

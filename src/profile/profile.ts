@@ -107,6 +107,8 @@ export interface Profile {
   lockWaitSeconds: number;
   /** [backup] snapshots: taken one at a time (each before its archive), or together in one quiesce window. */
   snapshotMode: SnapshotMode;
+  /** [backup] parallel: sources archived at once; 0 for auto (the CPUs the script may use). */
+  parallelSources: number;
   hooks: HookSettings;
   /** [backup] target_reserve as written (10G); undefined for none. */
   targetReserve?: string;

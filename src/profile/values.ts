@@ -125,6 +125,19 @@ export const snapshotMode = kind<SnapshotMode>(
   }),
 );
 
+// [backup] parallel: "auto" (0: the script counts the host's CPUs when it runs) or a number of sources.
+export const parallelSources = kind<number>(
+  'BG025',
+  '"auto" or a whole number, 1 to 64',
+  z.string().transform((v, ctx) => {
+    const word = v.trim().toLowerCase();
+    if (word === 'auto') return 0;
+    if (/^\d+$/.test(word) && Number(word) >= 1 && Number(word) <= 64) return Number(word);
+    ctx.addIssue({ code: 'custom', message: 'is not "auto" or a whole number from 1 to 64' });
+    return z.NEVER;
+  }),
+);
+
 // A hook: run with bash -c, so any shell command line; its context reaches it as BACKUP_GEN_*
 // environment variables, never pasted into it.
 export const hookCommand = kind('BG030', 'a shell command line (run with bash -c)', z.string().refine((v) => v.trim() !== '', 'is empty'));

@@ -19,7 +19,7 @@ setup() {
 @test "a root snapshot that cannot be made still lets home be backed up; the run fails, naming root" {
   export STUB_FAIL_lvcreate=5 STUB_MATCH_lvcreate=vg0/root STUB_STDERR_lvcreate='  Volume group "vg0" has insufficient free space.'
   run -1 --separate-stderr "${SCRIPT}"
-  assert_contains "${stderr}" 'ERROR: source main failed (exit 1); its chain did not move; going on with the next source'
+  assert_contains "${stderr}" 'ERROR: source main failed (exit 1); its chain did not move; going on with the other sources'
   assert_contains "${stderr}" 'ERROR: the backup of main failed (see above); backed up and published: home'
   [[ -f ${TARGET}/home/${MONTH}/testhost-home-${STAMP}-FULL.1.dar ]]
   assert_equal "testhost-home-${STAMP}-FULL" "$(<"${TARGET}/home/${MONTH}/latest_successful")" 'home latest_successful'
@@ -39,4 +39,25 @@ root|" "$(stub_lvs "${VG}" | LC_ALL=C sort)" 'the volumes of vg0'
   [[ -f ${TARGET}/home/${MONTH}/testhost-home-${STAMP}-FULL.1.dar ]]
   assert_equal 2 "$(stub_calls lvremove | wc -l)" 'lvremove calls'
   assert_equal '' "$(stub_mounts)" 'the fake mount table'
+}
+
+@test "two at a time: home waits while root's snapshot holds the room the volume group has, then both are published" {
+  # 2.5 GiB free: root's 2G snapshot, or home's 1G, but not both at once.
+  export STUB_VG_FREE=2684354560 STUB_VG_SIZE=10737418240
+  printf '#!/bin/bash\necho 2\n' >"${STUB_BIN}/nproc"
+  chmod +x "${STUB_BIN}/nproc"
+  run -0 --separate-stderr "${SCRIPT}" -l INFO
+  assert_contains "${stderr}" 'INFO: up to 2 sources at a time ([backup] parallel)'
+  assert_contains "${stderr}" 'INFO: source home waits for a source that runs: volume group vg0 has 2560 MiB free for the snapshots of this run, not enough for this snapshot (1024 MiB) beside theirs'
+  assert_equal "testhost-${STAMP}-FULL" "$(<"${TARGET}/${MONTH}/latest_successful")" 'root latest_successful'
+  assert_equal "testhost-home-${STAMP}-FULL" "$(<"${TARGET}/home/${MONTH}/latest_successful")" 'home latest_successful'
+}
+
+@test "two at a time with room for both: neither waits" {
+  export STUB_VG_FREE=4294967296 STUB_VG_SIZE=10737418240
+  printf '#!/bin/bash\necho 2\n' >"${STUB_BIN}/nproc"
+  chmod +x "${STUB_BIN}/nproc"
+  run -0 --separate-stderr "${SCRIPT}" -l INFO
+  assert_contains "${stderr}" 'INFO: up to 2 sources at a time ([backup] parallel)'
+  [[ ${stderr} != *waits* ]]
 }

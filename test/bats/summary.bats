@@ -9,7 +9,9 @@ setup_file() {
   setup_fixture_dirs
   SCRIPT=$(compile_fixture lvm-two-volumes)
   MIRRORED=$(compile_fixture lvm-mirror)
-  export SCRIPT MIRRORED
+  # One source: with two at a time (parallel = auto on two CPUs) there is no progress line.
+  ONE_VOLUME=$(compile_fixture lvm-one-volume)
+  export SCRIPT MIRRORED ONE_VOLUME
 }
 
 setup() {
@@ -96,12 +98,12 @@ summary() {
   # Real sleep: the poller waits a second between looks.
   rm -f -- "${STUB_BIN}/sleep"
   export STUB_HANG_dar=3 STUB_MATCH_dar=-c STUB_TIMES_dar=1
-  run -0 script -qefc "$(shell_quote_for_test "${SCRIPT}")" /dev/null
+  run -0 script -qefc "$(shell_quote_for_test "${ONE_VOLUME}")" /dev/null
   assert_contains "${output}" $'\r  dar: '
   [[ ${output} =~ $'\r'"  dar: "[0-9.]+" "(B|KiB)" written, 0:00:0"[1-3]" elapsed" ]] || assert_equal 'a line after a second or more' "${output}" 'the terminal'
   assert_contains "${output}" $'\r\e[K'
   # The poller is gone with the run.
-  assert_equal '' "$(pgrep -f -- "${SCRIPT}" || true)" 'processes of the script left'
+  assert_equal '' "$(pgrep -f -- "${ONE_VOLUME}" || true)" 'processes of the script left'
 }
 
 @test "never a progress line on a non-terminal" {

@@ -121,7 +121,7 @@ describe('unknown sections and keys', () => {
     ['misspelled key in a volume', [...VALID, ...lvmVolume('home', 'home', 'bindmount = /var/mail')], [['BG011', 14, 'volume home', 'bindmount', 'did you mean "bindmounts"?']]],
     ['misspelled equals', [...VALID, '[bindmounts]', 'equal = /boot'], [['BG011', 11, 'bindmounts', 'equal', 'did you mean "equals"?']]],
     ['unrelated key: the list, no suggestion', [...VALID, '[dar]', 'speed = fast'], [['BG011', 11, 'dar', 'speed', /^unknown key; \[dar\] takes compression, compression_level, slice_size, min_compress_size, no_compress, compare_with_source, exclude_masks$/]]],
-    ['a key of another section', [...VALID, '[backup]', 'snapshot_size = 1G'], [['BG011', 11, 'backup', 'snapshot_size', 'unknown key; [backup] takes source_type, source_root, subdirs, excludes, target, target_must_be_mounted, archive_prefix, full_every, lock_file, lock_wait, target_reserve, snapshots, log_file; did you mean "snapshots"?']]],
+    ['a key of another section', [...VALID, '[backup]', 'snapshot_size = 1G'], [['BG011', 11, 'backup', 'snapshot_size', 'unknown key; [backup] takes source_type, source_root, subdirs, excludes, target, target_must_be_mounted, archive_prefix, full_every, lock_file, lock_wait, target_reserve, snapshots, parallel, log_file; did you mean "snapshots"?']]],
   ] as [string, string[], Expected[]][])('%s', (_name, lines, expected) => {
     expectDiagnostics(diagnose(lines), expected);
   });
