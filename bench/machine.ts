@@ -23,7 +23,7 @@ export function describeMachine(): Machine {
     memoryBytes: totalmem(),
     kernel: release(),
     versions: {
-      dar: firstMatch(outputOf('dar', ['--version']), /dar version (\S+)/),
+      dar: firstMatch(outputOf('dar', ['--version']), /dar version ([\d.]+)/),
       restic: firstMatch(outputOf('restic', ['version']), /restic (\S+)/),
       borg: firstMatch(outputOf('borg', ['--version']), /borg (\S+)/),
       zstd: firstMatch(outputOf('zstd', ['--version']), /v(\d+\.\d+\.\d+)/),
