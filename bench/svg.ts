@@ -36,8 +36,9 @@ export function formatCount(value: number): string {
 function renderPanel(panel: Panel, offsetX: number): string {
   const points = panel.series.flatMap((series) => series.points);
   const xs = points.map((point) => point.x).filter((x) => x > 0);
-  const minX = Math.min(...xs, 1);
-  const maxX = Math.max(...xs, minX * 10);
+  // Whole decades around the points, so that the axis starts at the first count, not at 1.
+  const minX = xs.length === 0 ? 1 : 10 ** Math.floor(Math.log10(Math.min(...xs)));
+  const maxX = Math.max(minX * 10, xs.length === 0 ? 10 : 10 ** Math.ceil(Math.log10(Math.max(...xs))));
   const maxY = Math.max(...points.map((point) => point.y), 1e-9) * 1.1;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
