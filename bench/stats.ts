@@ -53,8 +53,10 @@ export function formatBytes(bytes: number): string {
 /** "9.70 s (9.61-9.88)": the median with the range of the rounds, as the issue asks. */
 export function formatSpread(spread: Spread | undefined, format: (value: number) => string): string {
   if (spread === undefined) return 'n/a';
-  if (spread.count === 1 || spread.min === spread.max) return format(spread.median);
-  return `${format(spread.median)} (${format(spread.min)}-${format(spread.max)})`;
+  const [low, high] = [format(spread.min), format(spread.max)];
+  // A range that prints as one number says nothing: rounds within the printed precision.
+  if (spread.count === 1 || low === high) return format(spread.median);
+  return `${format(spread.median)} (${low}-${high})`;
 }
 
 /** "1G", "200M", "20 MiB", "1.5k" to a number; k/M/G/T are binary for sizes and decimal for counts. */

@@ -59,6 +59,7 @@ describe('formatting', () => {
   it('shows the range only when the rounds differ', () => {
     expect(formatSpread(spreadOf([1, 2, 3]), formatSeconds)).toBe('2.00 s (1.00 s-3.00 s)');
     expect(formatSpread(spreadOf([2]), formatSeconds)).toBe('2.00 s');
+    expect(formatSpread(spreadOf([2.001, 2.002]), formatSeconds)).toBe('2.00 s');
   });
 
   it.each([
