@@ -28,6 +28,7 @@ fi
 npm run build
 npx vitest run
 node_modules/bats/bin/bats test/bats
+bench_work=$(mktemp -d); npm run bench -- --quick --work "${bench_work}"; rm -rf -- "${bench_work}" # quick mode checks that the benchmark works; never a timed test
 
 # The real-LVM suite installs its own packages (QEMU, Debian's kernel, lvm2, ...) when missing.
 lvm_status=0
