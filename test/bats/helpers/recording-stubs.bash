@@ -26,6 +26,10 @@ install_recording_stubs() {
   local -r dir=$1
   local name
   mkdir -p -- "${dir}"
+  # One CPU: [backup] parallel = auto then runs one source at a time, and the calls are numbered in
+  # the order the tests assert.
+  printf '%s\n' '#!/bin/sh' 'echo 1' >"${dir}/nproc"
+  chmod +x -- "${dir}/nproc"
   for name in "${RECORDED_COMMANDS[@]}"; do
     {
       printf '%s\n' '#!/usr/bin/env bash' 'set -u' "readonly STUB_NAME=${name}"

@@ -106,6 +106,11 @@ stubs_setup() {
   for command in "${commands[@]}"; do
     ln -s -- "${STUB_HELPER_DIR}/stub-command" "${STUB_BIN}/${command}"
   done
+  # One CPU, so that [backup] parallel = auto runs one source at a time: most tests assert the
+  # order of the calls, and the injection counters (STUB_TIMES_ and the like) count in call order.
+  # A test of sources at once writes its own nproc; stub-command keeps the fake host consistent.
+  printf '%s\n' '#!/bin/sh' 'echo 1' >"${STUB_BIN}/nproc"
+  chmod +x -- "${STUB_BIN}/nproc"
   export BACKUP_GEN_PATH=${STUB_BIN}:/usr/bin:/bin
 }
 
