@@ -1170,10 +1170,41 @@ create_snapshot() {
   shift 4
   SNAPSHOTS+=("${volume_group}/${snapshot}")
   run lvcreate --snapshot --name "${snapshot}" --addtag "${SNAPSHOT_TAG}" --addtag "${RUN_TAG}" "$@" "${volume_group}/${origin}" || return
+  SNAPSHOT_TAKEN_AT[${volume_group}/${snapshot}]=$(microseconds_now)
   if [[ ${type} == thin ]]; then
     # LVM marks thin snapshots "skip activation"; -K (--ignoreactivationskip) activates it anyway.
     run lvchange --activate y --ignoreactivationskip "${volume_group}/${snapshot}" || return
   fi
+}
+
+# When each snapshot of this run was taken (microseconds_now), for report_snapshot_window.
+declare -A SNAPSHOT_TAKEN_AT=()
+
+# microseconds_now: the time, in microseconds (to the second where bash has no EPOCHREALTIME).
+microseconds_now() {
+  local -r now=${EPOCHREALTIME:-}
+  if [[ ${now} =~ ^[0-9]+[.][0-9]{6}$ ]]; then
+    printf '%s\n' "${now/./}"
+  else
+    printf '%(%s)T000000\n' -1
+  fi
+}
+
+# seconds_between FROM TO: microseconds_now values as seconds, to a tenth.
+seconds_between() {
+  local -r tenths=$((($2 - $1 + 50000) / 100000))
+  printf '%d.%d\n' $((tenths / 10)) $((tenths % 10))
+}
+
+# report_snapshot_window VG/SNAP ARCHIVE_FROM ARCHIVE_TO: once the snapshot is gone, how long it
+# lived (every write to the origin was copied meanwhile), and how much of it the archive took.
+report_snapshot_window() {
+  local -r snapshot=$1 from=$2 to=$3
+  local -r taken=${SNAPSHOT_TAKEN_AT[${snapshot}]:-}
+  if ((NOOP)) || [[ -z ${taken} ]]; then
+    return 0
+  fi
+  log INFO "snapshot ${snapshot} lived $(seconds_between "${taken}" "$(microseconds_now)") s, of which the archive took $(seconds_between "${from}" "${to}") s"
 }
 
 # check_snapshot_intact VG/SNAP TYPE: after dar, before teardown. A snapshot that ran out of space is
@@ -2567,7 +2598,7 @@ create_source_snapshot() {
 # snapshots = together it inherited the list of all of them).
 archive_lvm_snapshot() {
   local -r segment_type=${ORIGIN_SEGMENT_TYPE[${source_name}]} pool=${ORIGIN_POOL[${source_name}]}
-  local options path
+  local options path archive_from archive_to
   SNAPSHOTS=("${volume_group}/${snapshot}")
   options=$(snapshot_mount_options "${ORIGIN_FILESYSTEM[${source_name}]}" "${extra_mount_options}")
   make_mount_dir
@@ -2580,13 +2611,17 @@ archive_lvm_snapshot() {
   SNAPSHOT_IN_USE=${volume_group}/${snapshot}
   SNAPSHOT_IN_USE_TYPE=${segment_type}
   start_pool_watcher "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${profile_section}"
+  archive_from=$(microseconds_now)
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
+  archive_to=$(microseconds_now)
   stop_pool_watcher
   SNAPSHOT_IN_USE=
   check_snapshot_intact "${volume_group}/${snapshot}" "${segment_type}"
   check_pool_after_dar "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}"
   record_snapshot_use "${volume_group}/${snapshot}"
   release_sources
+  # Whatever does not need the snapshot (testing and publishing the archive, the mirror) comes after.
+  report_snapshot_window "${volume_group}/${snapshot}" "${archive_from}" "${archive_to}"
   test_archive
   publish_archive
 }

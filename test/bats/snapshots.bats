@@ -220,3 +220,17 @@ STUB
   assert_equal "root|
 root-backsnap|root" "$(stub_lvs "${VG}")" 'the volumes of vg0'
 }
+
+@test "once the snapshot is gone the run says how long it lived and how much of that the archive took; the archive is tested after" {
+  # dar holds the snapshot a second and a half (the stub's hang uses the real sleep).
+  rm -f -- "${STUB_BIN}/sleep"
+  export STUB_HANG_dar=1.5 STUB_MATCH_dar=-c
+  run -0 --separate-stderr "${SCRIPT}" -l INFO
+  local -r line=$(grep -E '^INFO: snapshot vg0/root-backsnap lived [0-9]+\.[0-9] s, of which the archive took [0-9]+\.[0-9] s$' <<<"${stderr}")
+  [[ -n ${line} ]] || assert_equal 'the snapshot window line' "${stderr}" 'stderr'
+  local lived archive
+  read -r lived archive < <(sed -E 's/.* lived ([0-9.]+) s, of which the archive took ([0-9.]+) s/\1 \2/' <<<"${line}")
+  awk -v l="${lived}" -v a="${archive}" 'BEGIN { exit !(a >= 1.5 && l >= a) }'
+  # In that order: the window's end, then the test of the archive, which no longer needs it.
+  assert_equal 'INFO: snapshot vg0/root-backsn|INFO: dar -t read every slice |' "$(grep -E 'lived|dar -t read every slice' <<<"${stderr}" | cut -c1-30 | tr '\n' '|')" 'the order of the two lines'
+}
