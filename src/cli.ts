@@ -3,7 +3,7 @@
 // prints diagnostics, writes the script (or the systemd units), compares a deployed script.
 // Exit 0 success, 1 invalid profile, 2 usage error, 3 a deployed script differs (check --script).
 import { Command, CommanderError } from 'commander';
-import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { explainDifference, readScriptHeader } from './audit.js';
@@ -51,11 +51,53 @@ interface OutputFile {
   exactMode?: boolean;
 }
 
+/** What kind of file a destination that is not a regular file is, for the error. */
+function kindOfFile(path: string): string {
+  const stats = statSync(path);
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isFIFO()) return 'a pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Where a destination's bytes really go. A rename replaces whatever name it lands on, so -o
+ * /dev/null as root would put a script where the device was, and -o LINK would replace a symbolic
+ * link with a file: a destination that exists must be a regular file, and a link is followed to it
+ * (as cp does). A name that does not exist yet is written as given.
+ */
+function resolveDestination(path: string): string {
+  let exists = true;
+  try {
+    lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new UsageError(`cannot write ${path}: ${code ?? String(error)}`);
+    exists = false;
+  }
+  if (!exists) return path;
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch (error) {
+    // A dangling link: its target is what would be written, so name it.
+    throw new UsageError(`cannot write ${path}: it is a symbolic link to a file that does not exist (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing written`);
+  }
+  if (!statSync(target).isFile()) {
+    throw new UsageError(`cannot write ${path}: it is ${kindOfFile(target)}, not a regular file; nothing written (without -o the output goes to stdout)`);
+  }
+  return target;
+}
+
 /**
  * Each file is written beside its destination, then all are renamed into place: a reader never
  * sees half a file, and a failure before the renames leaves every destination as it was.
  */
-function writeFilesAtomically(files: readonly OutputFile[]): void {
+function writeFilesAtomically(requested: readonly OutputFile[]): void {
+  // Every destination is checked before the first byte is written, so a bad one writes nothing.
+  const files = requested.map((file) => ({ ...file, path: resolveDestination(file.path) }));
   const temporaries: string[] = [];
   let current = files[0]?.path ?? '';
   try {

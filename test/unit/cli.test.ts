@@ -2,7 +2,8 @@
 // check (and check --script), plan, units and init commands.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProfile } from '../../src/compile.js';
@@ -112,6 +113,57 @@ describe.concurrent('-o FILE', () => {
     expect(after.mode & 0o777).toBe(0o700);
     expect(readFileSync(target, 'utf8')).toContain('readonly NOOP_VARIANT=1\n');
     expect(readdirSync(directory)).toEqual(['backup.sh']);
+  });
+
+  it('refuses a destination that is not a regular file, and leaves it as it was (a rename over /dev/null as root would replace the device)', async () => {
+    const directory = join(scratch, 'out-special');
+    mkdirSync(directory);
+    const fifo = join(directory, 'a-pipe');
+    execFileSync('mkfifo', [fifo]);
+    const run = await runCliAsync([EXAMPLE, '-o', fifo]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`cannot write ${fifo}: it is a pipe, not a regular file; nothing written`);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    const linkToFifo = join(directory, 'link-to-pipe');
+    symlinkSync(fifo, linkToFifo);
+    const linkRun = await runCliAsync([EXAMPLE, '-o', linkToFifo]);
+    expect(linkRun.status).toBe(2);
+    expect(linkRun.stderr).toContain(`cannot write ${linkToFifo}: it is a pipe, not a regular file; nothing written`);
+    expect(lstatSync(linkToFifo).isSymbolicLink()).toBe(true);
+    expect(readdirSync(directory).sort()).toEqual(['a-pipe', 'link-to-pipe']);
+  });
+
+  it('units: one destination that is not a regular file writes neither unit', async () => {
+    const probe = join(scratch, 'units-probe');
+    mkdirSync(probe);
+    expect((await runCliAsync(['units', EXAMPLE, '--dir', probe])).status).toBe(0);
+    const timerName = readdirSync(probe).find((name) => name.endsWith('.timer')) ?? 'no timer written';
+    const directory = join(scratch, 'units-blocked');
+    mkdirSync(join(directory, timerName), { recursive: true });
+    const run = await runCliAsync(['units', EXAMPLE, '--dir', directory]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`cannot write ${join(directory, timerName)}: it is a directory, not a regular file; nothing written`);
+    expect(readdirSync(directory)).toEqual([timerName]);
+  });
+
+  it('writes through a symbolic link to the file it names, and keeps the link', async () => {
+    const directory = join(scratch, 'out-link');
+    mkdirSync(join(directory, 'real'), { recursive: true });
+    const real = join(directory, 'real', 'backup.sh');
+    writeFileSync(real, 'old contents\n');
+    const link = join(directory, 'backup.sh');
+    symlinkSync(join('real', 'backup.sh'), link);
+    expect((await runCliAsync([EXAMPLE, '-o', link])).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe(EXPECTED_SCRIPT);
+    expect(readdirSync(join(directory, 'real'))).toEqual(['backup.sh']);
+    const dangling = join(directory, 'dangling.sh');
+    symlinkSync(join(directory, 'nowhere', 'backup.sh'), dangling);
+    const run = await runCliAsync([EXAMPLE, '-o', dangling]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`cannot write ${dangling}: it is a symbolic link to a file that does not exist`);
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
   });
 
   it('an invalid profile leaves an existing file untouched', async () => {
