@@ -1225,6 +1225,7 @@ archive_tree() {
   fi
   run mkdir -p -- "${ARCHIVE_DIR}"
   check_target_reserve "${set_root}" "${prefix}"
+  check_catalogue_memory "${root}"
   UNPUBLISHED+=("${ARCHIVE_DIR}/${ARCHIVE_NAME}")
   run_child dar -c "${ARCHIVE_DIR}/.${ARCHIVE_NAME}.partial" -R "${root}" "$@" "${reference[@]}"
   check_dar_status "${CHILD_STATUS}"
@@ -1285,6 +1286,46 @@ check_target_reserve() {
     die "the target has $(human_bytes "${free}") free; this ${ARCHIVE_KIND} is expected to take about $(human_bytes "${estimate:-0}")${estimate:+ (the size of the last one)}, which would leave less than the reserve of $(human_bytes "${TARGET_RESERVE_BYTES}") ([backup] target_reserve): nothing was started"
   fi
   log INFO "target free space: $(human_bytes "${free}"); this ${ARCHIVE_KIND} is expected to take about $(human_bytes "${estimate:-0}"); the reserve is $(human_bytes "${TARGET_RESERVE_BYTES}")"
+}
+
+# check_catalogue_memory ROOT: dar holds the whole catalogue of the archive it writes in memory, and
+# for an INC its reference's too: about full_bytes_per_file (inc_bytes_per_file) a file, as the
+# benchmark's scale runs measured (npm run bench; "Speed" in the README). Counted from the inodes
+# in use on ROOT's file system (exact for a snapshot; for a directory source the whole file system's,
+# so an upper bound), this warns before dar starts when that would not fit in the memory and swap
+# free now, rather than leaving the OOM killer to end dar hours in. It only warns: the count is an
+# estimate, and a run that fits after all is worth having.
+check_catalogue_memory() {
+  local -r root=$1 full_bytes_per_file=1100 inc_bytes_per_file=1700
+  local files key value _ needed available=0 seen=0
+  if ((NOOP)); then
+    return 0
+  fi
+  files=$(df --output=iused -- "${root}" 2>/dev/null | tail -n 1) || files=
+  files=${files//[[:space:]]/}
+  while read -r key value _; do
+    case ${key} in
+      MemAvailable: | SwapFree:)
+        available=$((available + value * 1024))
+        seen=$((seen + 1))
+        ;;
+    esac
+  done </proc/meminfo
+  # btrfs counts no inodes (0 in use): there is nothing to go on.
+  if [[ ! ${files} =~ ^[0-9]+$ ]] || ((files == 0 || seen != 2)); then
+    log INFO "dar's catalogue: how many files ${root} holds is not known (its file system counts no inodes); its memory use is not checked"
+    return 0
+  fi
+  if [[ ${ARCHIVE_KIND} == FULL ]]; then
+    needed=$((files * full_bytes_per_file))
+  else
+    needed=$((files * inc_bytes_per_file))
+  fi
+  if ((needed > available)); then
+    warn "dar's catalogue: ${root} holds up to ${files} files; for this ${ARCHIVE_KIND} dar needs about $(human_bytes "${needed}") of memory, and this host has $(human_bytes "${available}") available (memory and swap): dar may be killed for want of memory. Split the source (its subdirectories into sources of their own) or add swap"
+  else
+    log INFO "dar's catalogue: ${root} holds up to ${files} files; for this ${ARCHIVE_KIND} dar needs about $(human_bytes "${needed}") of memory, of $(human_bytes "${available}") available"
+  fi
 }
 
 # ---- proving an archive before it is published ----
