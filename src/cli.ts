@@ -16,6 +16,8 @@ import { DEFAULT_ON_CALENDAR, renderUnits } from './units.js';
 import { VERSION } from './version.js';
 
 const TEMPLATES_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
+// npm run build's precompiled templates (src/build/precompile-templates.ts), beside the emit stage.
+const PRECOMPILED_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), 'emit');
 
 class UsageError extends Error {}
 
@@ -129,7 +131,7 @@ function writeAtomically(path: string, text: string, mode: number): void {
 }
 
 function compileCommand(path: string, options: { output?: string; noop?: boolean }): number {
-  const result = compileProfile(readProfile(path), { profileName: basename(path), templates: loadTemplates(TEMPLATES_DIRECTORY), noopVariant: options.noop === true });
+  const result = compileProfile(readProfile(path), { profileName: basename(path), templates: loadTemplates(TEMPLATES_DIRECTORY, PRECOMPILED_DIRECTORY), noopVariant: options.noop === true });
   const failed = report(path, result);
   if (failed !== undefined || result.script === undefined) return failed ?? 1;
   if (options.output === undefined) process.stdout.write(result.script);
@@ -162,7 +164,7 @@ function checkDeployedCommand(path: string, scriptPath: string): number {
   const profile = readProfile(path);
   const deployed = readInput('deployed script', scriptPath);
   const header = readScriptHeader(deployed.toString('utf8'));
-  const result = compileProfile(profile, { profileName: basename(path), templates: loadTemplates(TEMPLATES_DIRECTORY), noopVariant: header.noopVariant });
+  const result = compileProfile(profile, { profileName: basename(path), templates: loadTemplates(TEMPLATES_DIRECTORY, PRECOMPILED_DIRECTORY), noopVariant: header.noopVariant });
   const failed = report(path, result);
   if (failed !== undefined || result.script === undefined || result.plan === undefined) return failed ?? 1;
   const variant = header.noopVariant ? 'the noop variant, as its header says' : 'the real script, not the noop variant';
