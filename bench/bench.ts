@@ -85,7 +85,7 @@ function extrasTables(extras: Extras): { overhead: string[][]; compile: string[]
   return { overhead, compile, scale, limitLine };
 }
 
-const OVERHEAD_HEADER = ['run', 'script wall', 'inside dar/rsync', 'overhead', 'target'];
+const OVERHEAD_HEADER = ['run', 'script wall', 'inside dar/rsync/sync', 'overhead', 'target'];
 const COMPILE_HEADER = ['profile', 'cold compile wall (median, min-max)', 'target'];
 const SCALE_HEADER = ['files', 'tool', 'run', 'wall', 'peak memory'];
 
@@ -100,7 +100,7 @@ function main(): number {
   const contest = runRounds({ pristine, work: settings.work, runs: settings.runs, seed: settings.seed, cli, contenders, log });
   const summary = summarize(contest.samples);
   const targets = contestTargets(summary);
-  log('the script\'s own overhead (dar and rsync behind timing wrappers)');
+  log('the script\'s own overhead (dar, rsync and sync behind timing wrappers)');
   const overhead = measureOverhead({ pristine, work: settings.work, cli, seed: settings.seed });
   log(`compile time (${settings.compileRuns} cold runs each)`);
   const compile = measureCompileTimes({ cli, examples: join(REPO_ROOT, 'examples'), work: settings.work, runs: settings.compileRuns });

@@ -1,6 +1,8 @@
-// The generated script's own overhead: its wall time minus the time spent inside dar and rsync.
-// BACKUP_GEN_PATH replaces the script's PATH, so a directory of wrappers first in it sees every
-// dar and rsync the script runs; each wrapper logs how long the real tool took.
+// The generated script's own overhead: its wall time minus the time spent inside dar, rsync and
+// sync (the kernel writing dar's output to the disk before the archive is published: the cost of
+// the archive's bytes, not of the script). BACKUP_GEN_PATH replaces the script's PATH, so a
+// directory of wrappers first in it sees every one of them the script runs; each wrapper logs how
+// long the real tool took.
 
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +69,7 @@ export function measureOverhead(options: { pristine: string; work: string; cli: 
   const source = join(options.work, 'source');
   mkdirSync(join(base, 'sets'), { recursive: true });
   mkdirSync(wrappers, { recursive: true });
-  for (const tool of ['dar', 'rsync']) writeWrapper(wrappers, tool, times);
+  for (const tool of ['dar', 'rsync', 'sync']) writeWrapper(wrappers, tool, times);
   freshCopy(options.pristine, source, logFile);
   writeFileSync(join(base, 'profile.ini'), benchProfile(source, join(base, 'sets')));
   run(`node ${shellQuote(options.cli)} ${shellQuote(join(base, 'profile.ini'))} -o ${shellQuote(join(base, 'backup.sh'))}`, { logFile });
