@@ -454,17 +454,28 @@ remove_temporary_file() {
 }
 
 # util-linux umount exits 32 for "not mounted" as well as for real failures: ask mountpoint which.
+# A busy mount is tried again after 1 and 2 s: a process stopped a moment ago (dar after a signal,
+# finishing its own cleanup) can still hold it, and when this is the teardown of the EXIT trap
+# there is no later attempt.
 unmount() {
   local -r mount_point=$1
-  local status=0
-  run umount -- "${mount_point}" || status=$?
-  if ((status == 0)); then
-    return 0
-  fi
-  if ((status == 32)) && ! mountpoint -q -- "${mount_point}"; then
-    log DEBUG "${mount_point} was not mounted"
-    return 0
-  fi
+  local status attempt delay=1 attempts=3
+  for ((attempt = 1; attempt <= attempts; attempt++)); do
+    status=0
+    run umount -- "${mount_point}" || status=$?
+    if ((status == 0)); then
+      return 0
+    fi
+    if ((status == 32)) && ! mountpoint -q -- "${mount_point}"; then
+      log DEBUG "${mount_point} was not mounted"
+      return 0
+    fi
+    if ((attempt < attempts)); then
+      log WARNING "umount ${mount_point} failed (exit ${status}, attempt ${attempt} of ${attempts}); retrying in ${delay} s"
+      sleep "${delay}"
+      delay=$((delay * 2))
+    fi
+  done
   log ERROR "could not unmount ${mount_point} (umount exit ${status})"
   return 1
 }
