@@ -10,7 +10,7 @@ if [[ ${1:-} == --no-install ]]; then
   install=0
 fi
 
-readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux systemd patch mariadb-server curl wget prometheus python3-prometheus-client gnupg)
+readonly APT_PACKAGES=(dar rsync shellcheck bash coreutils util-linux systemd patch mariadb-server curl wget prometheus prometheus-node-exporter python3-prometheus-client gnupg ansible openssh-server)
 
 if ((install)); then
   missing=()
@@ -28,6 +28,8 @@ fi
 npm run build
 npx vitest run
 node_modules/bats/bin/bats test/bats
+# The Ansible role against two managed hosts over ssh, each in a root of its own (needs root).
+node_modules/bats/bin/bats test/fleet
 bench_work=$(mktemp -d); npm run bench -- --quick --work "${bench_work}"; rm -rf -- "${bench_work}" # quick mode checks that the benchmark works; never a timed test
 
 # The real-LVM suite installs its own packages (QEMU, Debian's kernel, lvm2, ...) when missing.
