@@ -1229,6 +1229,9 @@ check_snapshot_intact() {
   read -r attr percent size <<<"${report}"
   used=${percent%%.*}
   if [[ ${attr:4:1} == I ]] || ((${used:-0} >= 100)); then
+    # For the summary and the metrics (whose alert on a full snapshot reads it): full, whatever
+    # percent an invalidated snapshot reports.
+    SNAPSHOT_USE=100
     die "snapshot ${snapshot} overflowed during the backup (LVM invalidated it): what dar read is not consistent, so the archive was not published; it had $(((${size:-0} + 1048575) / 1048576)) MiB for the writes made while dar ran: give it several times that, e.g. snapshot_size = $(((${size:-0} * 4 + 1048575) / 1048576))M"
   fi
   log INFO "snapshot ${snapshot} held: ${percent:-0}% of its space used"

@@ -125,3 +125,11 @@ assert_about_now() { # assert_about_now VALUE WHAT
   assert_contains "${output}" "# a real run writes its metrics to ${FILE} here (a temporary file beside it, then mv)"
   assert_equal '' "$(ls -A -- "${METRICS}")" 'the metrics directory'
 }
+
+@test "a snapshot that overflowed is reported as 100 percent used, and its source as failed" {
+  export STUB_SNAP_ATTR=swi-Ios--- STUB_SNAP_PERCENT=42.00
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_promtool_accepts
+  assert_equal 100 "$(metric backup_gen_snapshot_used_percent source=main)" "main's snapshot use (LVM invalidated it)"
+  assert_equal 1 "$(metric backup_gen_last_run_exit_status source=main)" "main's exit status"
+}
