@@ -16,7 +16,7 @@ setup_file() {
   start_host alpha 22201
   start_host beta 22202
   fleet_ssh 22201 'mkdir -p /srv/data/cache /var/backups/data /var/lib/node-exporter && echo alpha > /srv/data/a && echo junk > /srv/data/cache/x'
-  fleet_ssh 22202 'mkdir -p /srv/www /var/backups/www /var/lib/node-exporter && echo beta > /srv/www/index.html'
+  fleet_ssh 22202 'mkdir -p /srv/www /var/backups/www /var/lib/node-exporter /etc/cron.d && echo beta > /srv/www/index.html'
   local -r project=$(cd "${BATS_TEST_DIRNAME}/../.." && pwd)
   cat >"${FLEET_DIR}/inventory.ini" <<INVENTORY
 [fleet]
@@ -108,10 +108,24 @@ changed_of() {
   [[ ${output} =~ ^www-[0-9T-]+-FULL$ ]] || { echo "${output}"; false; }
 }
 
-@test "a second play changes nothing" {
-  play
+@test "a second play changes nothing, and shows no key material even with -v" {
+  play -v
   [[ ${status} -eq 0 ]] || { echo "${output}"; false; }
   [[ $(changed_of alpha) -eq 0 && $(changed_of beta) -eq 0 ]] || { echo "${output}"; false; }
+  [[ ${output} != *not-a-real-key* ]] || { grep -n not-a-real-key <<<"${output}"; false; }
+}
+
+@test "a key file whose place is a directory, or among the backups, fails the host before anything is copied" {
+  local before
+  before=$(fleet_ssh 22202 'sha256sum /usr/local/sbin/www.sh /etc/backup-gen/www.ini /etc/cron.d/backup-gen-www /etc/backup-gen/www.manifest.json')
+  play --limit beta -e '{"fleet_profiles": {"beta": [{"name": "www", "src": "'"${BATS_TEST_DIRNAME}"'/profiles/beta-www.ini", "scheduler": "cron",
+    "files": [{"dest": "/var/backups/www/www.key", "content": "k"}, {"dest": "/etc", "content": "k"}]}]}}'
+  [[ ${status} -ne 0 && $(recap beta) == *failed=1* ]] || { echo "${output}"; false; }
+  [[ ${output} == *'files /etc is a directory on beta'* ]] || { echo "${output}"; false; }
+  [[ ${output} == *'profile www: files /var/backups/www/www.key is inside /var/backups/www, where its backups go'* ]] || { echo "${output}"; false; }
+  [[ ${before} == "$(fleet_ssh 22202 'sha256sum /usr/local/sbin/www.sh /etc/backup-gen/www.ini /etc/cron.d/backup-gen-www /etc/backup-gen/www.manifest.json')" ]]
+  run fleet_ssh 22202 'test -e /var/backups/www/www.key'
+  [[ ${status} -ne 0 ]]
 }
 
 @test "check mode with --diff reports a changed profile's diff and changes nothing" {
