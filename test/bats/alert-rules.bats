@@ -12,23 +12,12 @@ readonly RULES_DIR=${BATS_TEST_DIRNAME}/../../prometheus
 
 setup_file() {
   setup_fixture_dirs
-  export WWW=${BATS_FILE_TMPDIR}/www METRICS=${BATS_FILE_TMPDIR}/metrics
-  local -r profile=${BATS_FILE_TMPDIR}/watched.ini
-  local text
-  text=$(<"${BATS_TEST_DIRNAME}/fixtures/lvm-mirror.ini")
-  text=${text//@TARGET@/${TARGET}}
-  text=${text//@MIRROR@/${MIRROR}}
-  printf '%s\n\n[volume www]\nsource_type = directory\nsource_root = %s\n\n[monitoring]\nmetrics_dir = %s\n' "${text}" "${WWW}" "${METRICS}" >"${profile}"
-  SCRIPT=${BATS_FILE_TMPDIR}/watched.sh
-  node "${PROJECT_ROOT}/dist/cli.js" -o "${SCRIPT}" "${profile}"
-  export SCRIPT
+  compile_metered watched
 }
 
 setup() {
   setup_run_environment
-  rm -rf -- "${WWW}" "${METRICS}"
-  mkdir -p -- "${WWW}" "${METRICS}"
-  printf 'index\n' >"${WWW}/index.html"
+  reset_metered
   FILE=${METRICS}/backup-gen-watched.prom
   EXPORTER_PID='' PROMETHEUS_PID=''
 }

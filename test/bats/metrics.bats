@@ -8,23 +8,12 @@ load test_helper/common
 
 setup_file() {
   setup_fixture_dirs
-  export WWW=${BATS_FILE_TMPDIR}/www METRICS=${BATS_FILE_TMPDIR}/metrics
-  local -r profile=${BATS_FILE_TMPDIR}/metered.ini
-  local text
-  text=$(<"${BATS_TEST_DIRNAME}/fixtures/lvm-mirror.ini")
-  text=${text//@TARGET@/${TARGET}}
-  text=${text//@MIRROR@/${MIRROR}}
-  printf '%s\n\n[volume www]\nsource_type = directory\nsource_root = %s\n\n[monitoring]\nmetrics_dir = %s\n' "${text}" "${WWW}" "${METRICS}" >"${profile}"
-  SCRIPT=${BATS_FILE_TMPDIR}/metered.sh
-  node "${PROJECT_ROOT}/dist/cli.js" -o "${SCRIPT}" "${profile}"
-  export SCRIPT
+  compile_metered metered
 }
 
 setup() {
   setup_run_environment
-  rm -rf -- "${WWW}" "${METRICS}"
-  mkdir -p -- "${WWW}" "${METRICS}"
-  printf 'index\n' >"${WWW}/index.html"
+  reset_metered
   export STUB_SNAP_PERCENT=12.50
   FILE=${METRICS}/backup-gen-metered.prom
 }

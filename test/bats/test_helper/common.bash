@@ -7,6 +7,9 @@
 #       (or NAME.noop.sh with --noop); prints the script's path. Call it from setup_file.
 #   setup_fixture_dirs       (setup_file) the file's TARGET, MIRROR and SNAPSHOT_TREE.
 #   setup_run_environment    (setup) fresh target, stubs, fake vg0/root, TMPDIR and a fixed "now".
+#   compile_metered NAME     (setup_file) fixtures/lvm-mirror.ini plus a directory source [volume www]
+#       in $WWW and [monitoring] metrics_dir = $METRICS, compiled into $BATS_FILE_TMPDIR/NAME.sh;
+#       exports WWW, METRICS and SCRIPT. reset_metered (setup): WWW with one file, METRICS empty.
 #   start_script SCRIPT ARG...  runs the script in the background with default signal handling;
 #       sets SCRIPT_PID; stdout and stderr go to $BATS_TEST_TMPDIR/{stdout,stderr}.
 #   assert_* helpers below; each prints what it expected and what it found.
@@ -51,6 +54,23 @@ compile_fixture() {
   printf '%s\n' "${text}" >"${profile}"
   node "${PROJECT_ROOT}/dist/cli.js" "$@" -o "${script}" "${profile}" || return 1
   printf '%s\n' "${script}"
+}
+
+compile_metered() {
+  local -r profile=${BATS_FILE_TMPDIR}/$1.ini
+  local text
+  export WWW=${BATS_FILE_TMPDIR}/www METRICS=${BATS_FILE_TMPDIR}/metrics SCRIPT=${BATS_FILE_TMPDIR}/$1.sh
+  text=$(<"${BATS_TEST_DIRNAME}/fixtures/lvm-mirror.ini")
+  text=${text//@TARGET@/${TARGET:?}}
+  text=${text//@MIRROR@/${MIRROR:?}}
+  printf '%s\n\n[volume www]\nsource_type = directory\nsource_root = %s\n\n[monitoring]\nmetrics_dir = %s\n' "${text}" "${WWW}" "${METRICS}" >"${profile}"
+  node "${PROJECT_ROOT}/dist/cli.js" -o "${SCRIPT}" "${profile}"
+}
+
+reset_metered() {
+  rm -rf -- "${WWW:?}" "${METRICS:?}"
+  mkdir -p -- "${WWW}" "${METRICS}"
+  printf 'index\n' >"${WWW}/index.html"
 }
 
 setup_run_environment() {
