@@ -444,6 +444,32 @@ remove_unpublished() {
   fi
 }
 
+# ---- scratch space in TMPDIR ----
+# Every scratch file or directory a run makes in TMPDIR is named TMPDIR/backup-gen-KIND.PROFILE.
+# PID.START.RANDOM (process_tag): a run killed with SIGKILL cannot remove its own, and the next run
+# of this profile finds them by that name (sweep_scratch) while it never takes one a live run uses.
+readonly -a SCRATCH_KINDS=(run hook pool mirror verify)
+
+# scratch_prefix KIND: how the names of this profile's scratch files of KIND begin.
+scratch_prefix() {
+  printf '%s/backup-gen-%s.%s.' "${TMPDIR:-/tmp}" "$1" "${PROFILE_NAME//[^A-Za-z0-9_.-]/_}"
+}
+
+# make_scratch KIND [-d]: a new scratch file (a directory with -d), mode 0600 (0700); prints its name.
+make_scratch() {
+  local -r kind=$1
+  shift
+  mktemp "$@" -- "$(scratch_prefix "${kind}")$(process_tag "$$").XXXXXXXXXX"
+}
+
+# sweep_scratch: what killed runs of this profile left in TMPDIR, removed with a WARNING each.
+sweep_scratch() {
+  local kind
+  for kind in "${SCRATCH_KINDS[@]}"; do
+    sweep_leftovers "$(scratch_prefix "${kind}")" "scratch space (${kind})"
+  done
+}
+
 # A bookkeeping file that was being written when the run failed, or a restore's staging directory.
 remove_temporary_file() {
   if [[ -d $1 && ! -L $1 ]]; then
@@ -911,6 +937,7 @@ check_environment() {
     LOG_FILE=''
     die "cannot append to log file ${unwritable}; is its directory there? ([backup] log_file or --log-file)"
   fi
+  sweep_scratch
   if [[ ${COMMAND} == restore ]] && ((RESTORE_FROM_MIRROR)); then
     return 0
   fi
@@ -1623,7 +1650,7 @@ start_pool_watcher() {
       "${POOL_WATCH_SECONDS}" "${volume_group}" "${pool}" "$(shell_quote timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}")" "${threshold}" >&3
     return 0
   fi
-  POOL_ALARM_FILE=$(mktemp -- "${TMPDIR:-/tmp}/backup-gen-pool.XXXXXXXXXX") ||
+  POOL_ALARM_FILE=$(make_scratch pool) ||
     die "cannot create a file in ${TMPDIR:-/tmp} for the thin pool watcher"
   # Read here: the words of "command &" are expanded in the child, where BASHPID is the child's own.
   source_pid=${BASHPID}
@@ -2020,42 +2047,63 @@ full_is_due() {
   ((runs == 0 || runs >= FULL_EVERY_COUNT))
 }
 
-# archive_name_taken DIR BASE KIND: BASE-KIND would not sort after what this minute already holds
-# (slices of BASE-FULL or BASE-INC, published or partial). Two runs in one minute never collide, and
-# sort in the order they ran, whatever their kinds: after BASE-FULL comes BASE-INC, after BASE-INC
-# comes BASE.2-FULL or BASE.2-INC.
-archive_name_taken() {
-  local -r dir=$1 base=$2 kind=$3
-  local kind_taken
-  local -a kinds=(INC) slices=()
-  if [[ ${kind} == FULL ]]; then
-    kinds=(FULL INC)
-  fi
-  for kind_taken in "${kinds[@]}"; do
-    slices+=("${dir}/${base}-${kind_taken}".*.dar "${dir}/.${base}-${kind_taken}.partial".*.dar)
+# names_in_month DIR PREFIX: every archive name of this prefix DIR holds or records, one per line:
+# slices published or partial, backup_deps's names and latest_successful's.
+names_in_month() {
+  local -r dir=$1 prefix=$2
+  local slice base latest
+  for slice in "${dir}/${prefix}"*.dar "${dir}/.${prefix}"*.partial.*.dar; do
+    base=${slice##*/}
+    base=${base#.}
+    base=${base%.*.dar}
+    base=${base%.partial}
+    if own_archive "${base}" "${prefix}"; then
+      printf '%s\n' "${base}"
+    fi
   done
-  ((${#slices[@]} > 0))
+  recorded_archives "${dir}" "${prefix}"
+  latest=$(read_latest_successful "${dir}")
+  if own_archive "${latest}" "${prefix}"; then
+    printf '%s\n' "${latest}"
+  fi
 }
 
-# last_number_in_minute DIR BASE: the highest collision number this minute already holds: 0 for no
-# archive at all, 1 for BASE-KIND, N for BASE.N-KIND (published or partial).
-last_number_in_minute() {
-  local -r dir=$1 base=$2
-  local slice rest highest=0 number
-  for slice in "${dir}/${base}"[-.]*.dar "${dir}/.${base}"[-.]*.partial.*.dar; do
-    rest=${slice##*/}
-    rest=${rest#.}
-    rest=${rest#"${base}"}
-    if [[ ${rest} == -* ]]; then
-      number=1
-    elif [[ ${rest} =~ ^\.([0-9]+)- ]]; then
-      number=${BASH_REMATCH[1]}
-    else
-      continue
+# next_suffix SUFFIX: the collision number after SUFFIX ('' for none, then .2 to .9, .90 to .99,
+# .990...): each name sorts after the one before it, as a number of two digits would not.
+next_suffix() {
+  local -r suffix=$1
+  case ${suffix} in
+    '') printf '.2\n' ;;
+    *9) printf '%s0\n' "${suffix}" ;;
+    *) printf '%s%d\n' "${suffix%?}" $((${suffix: -1} + 1)) ;;
+  esac
+}
+
+# name_archive DIR PREFIX KIND: ARCHIVE_NAME, PREFIX<RUN_STAMP>[.N]-KIND, sorting after every name of
+# this prefix DIR holds or records, whatever the clock says: the order of names is the order of
+# runs. A clock behind the newest name (stepped back by NTP, the hour repeated when daylight saving
+# time ends, a wrong clock before) is a WARNING, and the name takes the newest one's time with a
+# higher number. Two runs in one minute never collide.
+name_archive() {
+  local -r dir=$1 prefix=$2 kind=$3
+  local name newest='' stamp=${RUN_STAMP} newest_stamp suffix=''
+  while IFS= read -r name; do
+    if [[ ${name} > ${newest} ]]; then
+      newest=${name}
     fi
-    ((number > highest)) && highest=${number}
+  done < <(names_in_month "${dir}" "${prefix}")
+  newest_stamp=${newest#"${prefix}"}
+  newest_stamp=${newest_stamp:0:15}
+  if [[ -n ${newest} && ${newest_stamp} > ${stamp} ]]; then
+    warn "the clock says ${RUN_STAMP}, but ${dir} already holds ${newest}, made later by its name: the clock was stepped back (NTP, the end of daylight saving time) or was ahead before; this archive is named after it, so that names keep the order of the runs"
+    stamp=${newest_stamp}
+  fi
+  name=${prefix}${stamp}-${kind}
+  while [[ -n ${newest} && ! ${name} > ${newest} ]]; do
+    suffix=$(next_suffix "${suffix}")
+    name=${prefix}${stamp}${suffix}-${kind}
   done
-  printf '%d\n' "${highest}"
+  ARCHIVE_NAME=${name}
 }
 
 # reference_problem DIR NAME: why archive NAME cannot be the reference of an INC, or nothing when it
@@ -2082,27 +2130,32 @@ reference_problem() {
 }
 
 # choose_reference DIR PREFIX: the archive an INC would be made against (this prefix's latest good
-# one), or nothing.
+# one, set_latest), or nothing. Needs read_set first.
 choose_reference() {
   local -r dir=$1 prefix=$2
   local latest
   latest=$(read_latest_successful "${dir}")
   if [[ -n ${latest} ]] && ! own_archive "${latest}" "${prefix}"; then
-    log WARNING "${dir}/latest_successful names '${latest}', not an archive of prefix ${prefix}: another profile writes to this target; using this prefix's own last archive in backup_deps"
-    latest=$(recorded_archives "${dir}" "${prefix}" | tail -n 1)
+    log INFO "${dir}/latest_successful names '${latest}', not an archive of prefix ${prefix}: another profile writes to this target; using this prefix's own last archive in backup_deps"
   fi
-  printf '%s\n' "${latest}"
+  set_latest "${dir}" "${prefix}"
 }
 
 # choose_archive SET_ROOT PREFIX: sets ARCHIVE_DIR, ARCHIVE_NAME, ARCHIVE_KIND and ARCHIVE_PARENT.
+# An INC is made only against the recorded latest archive of a month whose records agree with
+# themselves and with the slices there (read_set's SET_PROBLEM empty); otherwise a new chain starts.
 choose_archive() {
   local -r set_root=$1 prefix=$2
-  local latest problem base number suffix=''
+  local latest problem
   ARCHIVE_DIR=${set_root}/${RUN_MONTH}
   ARCHIVE_KIND=FULL
   ARCHIVE_PARENT=
+  present_months "${set_root}"
+  read_set "${ARCHIVE_DIR}" "${prefix}"
   latest=$(choose_reference "${ARCHIVE_DIR}" "${prefix}")
-  if [[ -z ${latest} ]]; then
+  if [[ -n ${SET_PROBLEM} ]]; then
+    warn "the records of ${ARCHIVE_DIR} disagree: ${SET_PROBLEM#*: }; STARTING A NEW CHAIN WITH A FULL (nothing was removed; restore and verify name the disagreement until it is mended by hand)"
+  elif [[ -z ${latest} ]]; then
     log INFO "no backup yet in ${ARCHIVE_DIR}: FULL"
   elif problem=$(reference_problem "${ARCHIVE_DIR}" "${latest}") && [[ -n ${problem} ]]; then
     warn "the last good archive ${ARCHIVE_DIR}/${latest} cannot be the reference of an INC: ${problem}; STARTING A NEW CHAIN WITH A FULL (the old chain up to its last readable archive can still be restored)"
@@ -2112,57 +2165,50 @@ choose_archive() {
     ARCHIVE_KIND=INC
     ARCHIVE_PARENT=${latest}
   fi
-  # After the last archive of this minute, whatever its kind: never before it.
-  base=${prefix}${RUN_STAMP}
-  number=$(last_number_in_minute "${ARCHIVE_DIR}" "${base}")
-  ((number > 1)) && suffix=.${number}
-  if ((number > 0)) && archive_name_taken "${ARCHIVE_DIR}" "${base}${suffix}" "${ARCHIVE_KIND}"; then
-    number=$((number + 1))
-    suffix=.${number}
-  fi
-  ARCHIVE_NAME=${base}${suffix}-${ARCHIVE_KIND}
+  name_archive "${ARCHIVE_DIR}" "${prefix}" "${ARCHIVE_KIND}"
 }
 
-# Slices of this prefix that a killed run (SIGKILL, power loss) left: under their temporary names,
-# or already renamed but never recorded in backup_deps (it was killed while publishing). Neither is
-# part of a chain; left alone, they would be mirrored and kept for ever.
+# sweep_unfinished_archives SET_ROOT PREFIX: removes, in every month of SET_ROOT, the slices of this
+# prefix that a killed run (SIGKILL, power loss) left: under their temporary names, or already renamed
+# by a publish that never reached backup_deps (read_set's SET_UNFINISHED). Neither is part of a chain;
+# left alone, they would be mirrored and kept for ever. Every month, since a run killed at 23:59 on
+# the last day leaves them in the month before. Slices backup_deps fails to record for any other
+# reason are a disagreement of the records (SET_PROBLEM), never removed.
 sweep_unfinished_archives() {
-  local -r dir=$1 prefix=$2
-  local slice base newest='' latest
-  local -a partials=() unrecorded=()
-  local -A recorded=()
-  for slice in "${dir}/.${prefix}"*.partial.*.dar "${dir}/.${prefix}"*.partial.*.dar.sha512; do
-    base=${slice##*/.}
-    if own_archive "${base%.partial.*}" "${prefix}"; then
-      partials+=("${slice}")
+  local -r set_root=$1 prefix=$2
+  local month dir slice base
+  local -a partials=() unfinished=()
+  while IFS= read -r month; do
+    dir=${set_root}/${month}
+    for slice in "${dir}/.${prefix}"*.partial.*.dar "${dir}/.${prefix}"*.partial.*.dar.sha512 "${dir}/catalogues/.${prefix}"*.partial.*.dar "${dir}/catalogues/.${prefix}"*.partial.*.dar.sha512; do
+      base=${slice##*/.}
+      if own_archive "${base%.partial.*}" "${prefix}"; then
+        partials+=("${slice}")
+      fi
+    done
+    # A bookkeeping file staged by a run killed before its rename (the lock is the target's, so no
+    # other run is writing one now).
+    for slice in "${dir}/.backup_deps.tmp" "${dir}/.latest_successful.tmp"; do
+      if [[ -f ${slice} || -L ${slice} ]]; then
+        partials+=("${slice}")
+      fi
+    done
+    read_set "${dir}" "${prefix}"
+    if [[ -n ${SET_UNFINISHED} ]]; then
+      for slice in "${dir}/${SET_UNFINISHED}".*.dar "${dir}/${SET_UNFINISHED}".*.dar.sha512 "${dir}/catalogues/${SET_UNFINISHED}".*.dar "${dir}/catalogues/${SET_UNFINISHED}".*.dar.sha512; do
+        if [[ -f ${slice} ]]; then
+          unfinished+=("${slice}")
+        fi
+      done
     fi
-  done
+  done < <(set_months "${set_root}")
   if ((${#partials[@]} > 0)); then
-    warn "removing ${#partials[@]} unfinished slice(s) left in ${dir} by an earlier run that did not finish"
+    warn "removing ${#partials[@]} unfinished file(s) left in ${set_root} by an earlier run that did not finish: ${partials[*]##*/}"
     run rm -f -- "${partials[@]}"
   fi
-  # Only what a killed publisher can have left: names after the newest recorded one (names sort in
-  # the order the runs were made). A missing or unreadable backup_deps removes nothing.
-  if [[ ! -r ${dir}/backup_deps ]]; then
-    return 0
-  fi
-  while IFS= read -r base; do
-    recorded[${base}]=1
-    newest=${base}
-  done < <(recorded_archives "${dir}" "${prefix}")
-  latest=$(read_latest_successful "${dir}")
-  recorded[${latest:-none}]=1
-  for slice in "${dir}/${prefix}"*.dar "${dir}/${prefix}"*.dar.sha512; do
-    base=${slice##*/}
-    base=${base%.sha512}
-    base=${base%.*.dar}
-    if own_archive "${base}" "${prefix}" && [[ -z ${recorded[${base}]:-} && ${base} > ${newest} ]]; then
-      unrecorded+=("${slice}")
-    fi
-  done
-  if ((${#unrecorded[@]} > 0)); then
-    warn "removing ${#unrecorded[@]} slice(s) in ${dir} that backup_deps does not record (an earlier run was killed while publishing them): ${unrecorded[*]##*/}"
-    run rm -f -- "${unrecorded[@]}"
+  if ((${#unfinished[@]} > 0)); then
+    warn "removing ${#unfinished[@]} file(s) in ${set_root} that backup_deps does not record (an earlier run was killed while publishing them): ${unfinished[*]##*/}"
+    run rm -f -- "${unfinished[@]}"
   fi
 }
 
@@ -2182,19 +2228,86 @@ dar_exit_meaning() {
 }
 
 # dar's exit codes, honestly: 5 and 11 leave a complete archive that lacks or may misrepresent files.
+# check_dar_status STATUS ROOT DAR_OPTION...: what dar -c's exit means for the archive it wrote of
+# ROOT with these options. dar saves a directory it cannot read as an empty one and exits 0 ("Cannot
+# read directory contents" is all it says), and leaves out a file it cannot read with exit 5: either
+# way the run is one with warnings that names them (unreadable_in_source), never "finished
+# successfully".
 check_dar_status() {
-  case $1 in
-    0) return 0 ;;
-    5) warn "dar could not read some files and did not save them (exit 5); the archive is complete otherwise" ;;
+  local -r status=$1 root=${2-}
+  shift 2 || shift $#
+  case ${status} in
+    0 | 5) ;;
     11) warn "some files changed while dar saved them (exit 11); their saved state may be inconsistent" ;;
     *)
       # An overflowed snapshot makes dar fail on read errors: name that cause, not just the symptom.
       if [[ -n ${SNAPSHOT_IN_USE} ]]; then
         check_snapshot_intact "${SNAPSHOT_IN_USE}" "${SNAPSHOT_IN_USE_TYPE}"
       fi
-      die "dar failed (exit $1: $(dar_exit_meaning "$1")); nothing was published"
+      die "dar failed (exit ${status}: $(dar_exit_meaning "${status}")); nothing was published"
       ;;
   esac
+  UNREADABLE_DIRECTORIES=()
+  UNREADABLE_FILES=()
+  # As root, nothing on a local file system is unreadable: the walk is made when dar said so (exit
+  # 5), or when this user may be refused.
+  if ((!NOOP)) && [[ -n ${root} ]] && ((EUID != 0 || status == 5)); then
+    unreadable_in_source "${root}" "${status}" "$@"
+  fi
+  if ((${#UNREADABLE_DIRECTORIES[@]} > 0)); then
+    warn "dar could not read ${#UNREADABLE_DIRECTORIES[@]} director(y/ies) of ${root} (uid ${EUID} may not list them) and saved each as an empty directory: $(first_of 20 "${UNREADABLE_DIRECTORIES[@]}")"
+  fi
+  if ((${#UNREADABLE_FILES[@]} > 0)); then
+    warn "dar could not read ${#UNREADABLE_FILES[@]} file(s) of ${root} (uid ${EUID} may not read them) and did not save them (dar exit ${status}): $(first_of 20 "${UNREADABLE_FILES[@]}"); the archive is complete otherwise"
+  elif ((status == 5)); then
+    warn "dar could not read some files and did not save them (exit 5); the archive is complete otherwise"
+  fi
+}
+
+# first_of N WORD...: the first N words, then how many more there are.
+first_of() {
+  local -r count=$1
+  shift
+  printf '%s' "${*:1:count}"
+  if (($# > count)); then
+    printf ' and %d more' "$(($# - count))"
+  fi
+}
+
+# unreadable_in_source ROOT STATUS DAR_OPTION...: UNREADABLE_DIRECTORIES and UNREADABLE_FILES, each
+# quoted, relative to ROOT: what this user cannot list or read below ROOT on its file system (find
+# -xdev: dar does not cross into the mounts a directory source holds), leaving out what dar was told
+# to leave out: below a -P path (kept as an empty directory on purpose), and for files a -X mask
+# (which dar applies to file names only). Files only after dar's exit 5: with 0, it read every file
+# it was to save.
+unreadable_in_source() {
+  local -r root=$1 status=$2
+  shift 2
+  local path relative prune
+  local -a prunes=() masks=()
+  while (($# > 0)); do
+    case $1 in
+      -P) prunes+=("${2-}") ;;
+      # find matches each mask as the glob it is, against the file's name, as dar does.
+      -X) masks+=(! -name "${2-}") ;;
+    esac
+    shift
+  done
+  while IFS= read -r -d '' path; do
+    relative=${path#"${root%/}"/}
+    for prune in "${prunes[@]}"; do
+      if [[ ${relative} == "${prune}" || ${relative} == "${prune}"/* ]]; then
+        continue 2
+      fi
+    done
+    if [[ -d ${path} ]]; then
+      UNREADABLE_DIRECTORIES+=("$(shell_quote "${relative}")")
+      continue
+    fi
+    if ((status == 5)); then
+      UNREADABLE_FILES+=("$(shell_quote "${relative}")")
+    fi
+  done < <(find "${root}" -xdev \( -type d ! \( -readable -executable \) -print0 -prune \) -o \( -type f ! -readable "${masks[@]}" -print0 \) 2>/dev/null)
 }
 
 # archive_tree ROOT SET_ROOT PREFIX DAR_OPTION...: writes the archive under a temporary name.
@@ -2204,7 +2317,7 @@ archive_tree() {
   local -a reference=()
   choose_archive "${set_root}" "${prefix}"
   # After the name is chosen: a name is never used twice, not even one a killed run left.
-  sweep_unfinished_archives "${ARCHIVE_DIR}" "${prefix}"
+  sweep_unfinished_archives "${set_root}" "${prefix}"
   if [[ ${ARCHIVE_KIND} == FULL ]]; then
     say "Full backup: ${ARCHIVE_NAME}"
   else
@@ -2217,7 +2330,7 @@ archive_tree() {
   check_catalogue_memory "${root}"
   UNPUBLISHED+=("${ARCHIVE_DIR}/${ARCHIVE_NAME}")
   run_child dar -c "${ARCHIVE_DIR}/.${ARCHIVE_NAME}.partial" -R "${root}" "$@" "${reference[@]}"
-  check_dar_status "${CHILD_STATUS}"
+  check_dar_status "${CHILD_STATUS}" "${root}" "$@"
   if ((COMPARE_WITH_SOURCE)); then
     compare_with_source "${root}"
   fi
@@ -2279,19 +2392,20 @@ check_target_reserve() {
 
 # check_catalogue_memory ROOT: dar holds the whole catalogue of the archive it writes in memory, and
 # for an INC its reference's too: about full_bytes_per_file (inc_bytes_per_file) a file, as the
-# benchmark's scale runs measured (npm run bench; "Speed" in the README). Counted from the inodes
-# in use on ROOT's file system (exact for a snapshot; for a directory source the whole file system's,
-# so an upper bound), this warns before dar starts when that would not fit in the memory and swap
-# free now, rather than leaving the OOM killer to end dar hours in. It only warns: the count is an
-# estimate, and a run that fits after all is worth having.
+# benchmark's scale runs measured (npm run bench; "Speed" in the README). This warns before dar
+# starts when that would not fit in the memory and swap free now, rather than leaving the OOM killer
+# to end dar hours in. It only warns: the count is an estimate, and a run that fits after all is
+# worth having. An estimate that can only warn must be of the source: the inodes in use on ROOT's
+# file system (exact for a snapshot; for a directory source the whole file system's) are a cheap
+# upper bound, and when that bound does not fit, or the file system counts no inodes (btrfs), the
+# entries below ROOT on its file system are counted (find -xdev, as dar does not cross into the
+# mounts a directory source holds), stopping as soon as they are more than would fit.
 check_catalogue_memory() {
   local -r root=$1 full_bytes_per_file=1100 inc_bytes_per_file=1700
-  local files key value _ needed available=0 seen=0
+  local files key value _ per_file=${full_bytes_per_file} available=0 seen=0 limit counted=''
   if ((NOOP)); then
     return 0
   fi
-  files=$(df --output=iused -- "${root}" 2>/dev/null | tail -n 1) || files=
-  files=${files//[[:space:]]/}
   while read -r key value _; do
     case ${key} in
       MemAvailable: | SwapFree:)
@@ -2300,20 +2414,27 @@ check_catalogue_memory() {
         ;;
     esac
   done </proc/meminfo
-  # btrfs counts no inodes (0 in use): there is nothing to go on.
-  if [[ ! ${files} =~ ^[0-9]+$ ]] || ((files == 0 || seen != 2)); then
-    log INFO "dar's catalogue: how many files ${root} holds is not known (its file system counts no inodes); its memory use is not checked"
+  if ((seen != 2)); then
+    log INFO "dar's catalogue: this host's free memory is not known (/proc/meminfo); its memory use is not checked"
     return 0
   fi
-  if [[ ${ARCHIVE_KIND} == FULL ]]; then
-    needed=$((files * full_bytes_per_file))
-  else
-    needed=$((files * inc_bytes_per_file))
+  if [[ ${ARCHIVE_KIND} != FULL ]]; then
+    per_file=${inc_bytes_per_file}
   fi
-  if ((needed > available)); then
-    warn "dar's catalogue: ${root} holds up to ${files} files; for this ${ARCHIVE_KIND} dar needs about $(human_bytes "${needed}") of memory, and this host has $(human_bytes "${available}") available (memory and swap): dar may be killed for want of memory. Split the source (its subdirectories into sources of their own) or add swap"
+  limit=$((available / per_file))
+  files=$(df --output=iused -- "${root}" 2>/dev/null | tail -n 1) || files=
+  files=${files//[[:space:]]/}
+  if [[ ! ${files} =~ ^[0-9]+$ ]] || ((files == 0 || files > limit)); then
+    # find's own exit (a directory it cannot read; head closing the pipe) says nothing of the count.
+    files=$( { find "${root}" -xdev -printf . 2>/dev/null || true; } | head -c "$((limit + 1))" | wc -c)
+    counted=1
+  fi
+  if ((files > limit)); then
+    warn "dar's catalogue: ${root} holds more than ${limit} files; for this ${ARCHIVE_KIND} dar needs more than $(human_bytes "$((limit * per_file))") of memory (about $(human_bytes "${per_file}") a file), and this host has $(human_bytes "${available}") available (memory and swap): dar may be killed for want of memory. Split the source (its subdirectories into sources of their own) or add swap"
+  elif [[ -n ${counted} ]]; then
+    log INFO "dar's catalogue: ${root} holds ${files} files; for this ${ARCHIVE_KIND} dar needs about $(human_bytes "$((files * per_file))") of memory, of $(human_bytes "${available}") available"
   else
-    log INFO "dar's catalogue: ${root} holds up to ${files} files; for this ${ARCHIVE_KIND} dar needs about $(human_bytes "${needed}") of memory, of $(human_bytes "${available}") available"
+    log INFO "dar's catalogue: ${root} holds up to ${files} files; for this ${ARCHIVE_KIND} dar needs about $(human_bytes "$((files * per_file))") of memory, of $(human_bytes "${available}") available"
   fi
 }
 
@@ -2437,6 +2558,7 @@ stage_file() {
   {
     if [[ ${mode} == append && -f ${file} ]]; then
       immune cat -- "${file}" || status=$?
+      line_break_missing "${file}"
     fi
     printf '%s\n' "${line}" || status=$?
   } >"${temporary}" || status=$?
@@ -2524,30 +2646,128 @@ check_mirror_dir() {
   fi
 }
 
-# mirror_rsync WHAT OPTION...: one rsync pass of the target to the mirror; --timeout bounds a stall.
+# mirror_rsync WHAT FROM TO OPTION...: one rsync pass between the target and the mirror; --timeout
+# bounds a stall.
 mirror_rsync() {
-  local -r what=$1
-  shift
-  run_child rsync -a -v "--timeout=${MIRROR_IO_TIMEOUT}" "$@" -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/"
+  local -r what=$1 from=$2 to=$3
+  shift 3
+  local direction="to ${MIRROR_TARGET_DIR}"
+  if [[ ${from} == "${MIRROR_TARGET_DIR}/" ]]; then
+    direction="from ${MIRROR_TARGET_DIR}"
+  fi
+  run_child rsync -a -v "--timeout=${MIRROR_IO_TIMEOUT}" "$@" -- "${from}" "${to}"
   case ${CHILD_STATUS} in
     0) ;;
     24) warn "some files vanished while rsync copied them (exit 24)" ;;
-    30) die "rsync to ${MIRROR_TARGET_DIR} failed (exit 30) while copying ${what}: no data moved for ${MIRROR_IO_TIMEOUT} s; is the mirror's file server or the network hung? ([rsync] io_timeout)" ;;
-    *) die "rsync to ${MIRROR_TARGET_DIR} failed (exit ${CHILD_STATUS}) while copying ${what}" ;;
+    30) die "rsync ${direction} failed (exit 30) while copying ${what}: no data moved for ${MIRROR_IO_TIMEOUT} s; is the mirror's file server or the network hung? ([rsync] io_timeout)" ;;
+    *) die "rsync ${direction} failed (exit ${CHILD_STATUS}) while copying ${what}" ;;
   esac
 }
 
-# rsync copies in name order, and a copy that fails part-way keeps what it copied: the slices go
-# first, backup_deps and latest_successful only once every slice is there, so the mirror's
-# latest_successful never names an archive it does not hold whole. Partial slices and temporary
-# bookkeeping files (what a killed run left) are never copied.
+# What the archives pass never copies: partial slices and temporary bookkeeping files (what a killed
+# run left), the lock, the bookkeeping (merged apart, below) and the isolated catalogues, unencrypted
+# (YYYY-MM/catalogues/: every file's name, size and date, of whichever profile shares the target).
+readonly -a MIRROR_ARCHIVE_FILTER=('--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/')
+
+# Published is immutable, on the mirror too: the archives pass never writes over a file the mirror
+# holds (--ignore-existing), so a slice damaged on the target cannot replace the mirror's good copy.
+# The slices go first, the bookkeeping only once every slice is there and the newest archive's copy
+# matches its sha512s, so the mirror's latest_successful never names an archive it does not hold
+# whole.
 copy_to_mirror() {
+  local name
   local -a transport=()
   MIRROR_ATTEMPTED=1
   wake_mirror
   check_mirror_dir
-  mirror_rsync 'the archives' "${transport[@]}" '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified
-  mirror_rsync 'the bookkeeping' "${transport[@]}" '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
+  # What a killed run of this profile left is never copied (after a failure, with
+  # even_if_backup_failed, no source may have swept it yet).
+  for name in "${SOURCE_NAMES[@]}"; do
+    sweep_unfinished_archives "${SOURCE_SET_ROOT[${name}]}" "${SOURCE_PREFIX[${name}]}"
+  done
+  mirror_rsync 'the archives' "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/" "${transport[@]}" --ignore-existing "${MIRROR_ARCHIVE_FILTER[@]}"
+  report_mirror_differences "${transport[@]}"
+  # The copies that leave the host are proved before the mirror's bookkeeping names them.
+  check_mirror_copies
+  merge_mirror_bookkeeping "${transport[@]}"
+}
+
+# report_mirror_differences TRANSPORT...: a file of the target whose size differs from the mirror's
+# copy of the same name (a slice cut short on the target) was not copied: a WARNING names each, and
+# the mirror's copy stays. Which copy is whole, verify and verify --mirror say; the time of a file
+# alone is not compared (a target refilled from the mirror has the same files with new times).
+report_mirror_differences() {
+  local item name
+  local -a differing=()
+  if ((NOOP)); then
+    return 0
+  fi
+  while read -r item name; do
+    if [[ ${item} == '>f'* ]]; then
+      differing+=("${name}")
+    fi
+  done < <(rsync -a -n -i --size-only "--timeout=${MIRROR_IO_TIMEOUT}" "$@" "${MIRROR_ARCHIVE_FILTER[@]}" -- "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/" </dev/null 2>/dev/null)
+  if ((${#differing[@]} > 0)); then
+    warn "${#differing[@]} file(s) of the target differ from the mirror's copies and were not copied over them (published files never change; the mirror's copy is kept): ${differing[*]}; run 'verify --all' and 'verify --all --mirror' to see which copy is whole"
+  fi
+}
+
+# merge_mirror_bookkeeping TRANSPORT...: the mirror's backup_deps become the union of what it holds
+# and what the target records (its own lines first, in their order, then the target's lines it
+# lacks), so that a target that lost its records can never shrink the mirror's; latest_successful
+# is the target's when backup_deps records the name it holds. Read into a private staging
+# directory, merged there, written back.
+merge_mirror_bookkeeping() {
+  local staging deps relative
+  if ((NOOP)); then
+    say "(noop: the mirror's backup_deps would be read, merged with the target's and written back; its latest_successful set to the target's)"
+    return 0
+  fi
+  staging=$(make_scratch mirror -d) || die "cannot make a staging directory in ${TMPDIR:-/tmp} for the mirror's bookkeeping"
+  TEMPORARY_FILES+=("${staging}")
+  mirror_rsync "the mirror's bookkeeping" "${MIRROR_TARGET_DIR}/" "${staging}/" "$@" '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
+  while IFS= read -r -d '' deps; do
+    relative=${deps#"${BACKUP_TARGET}/"}
+    merge_deps_file "${deps}" "${staging}/${relative}"
+  done < <(find "${BACKUP_TARGET}" -path "${BACKUP_TARGET}/*/catalogues" -prune -o -type f -name backup_deps -print0)
+  mirror_rsync 'the bookkeeping' "${staging}/" "${MIRROR_TARGET_DIR}/" "$@" '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
+  remove_temporary_file "${staging}"
+  unset 'TEMPORARY_FILES[-1]'
+}
+
+# merge_deps_file TARGET_DEPS MIRROR_DEPS: MIRROR_DEPS (the staging copy) gets every line of
+# TARGET_DEPS it lacks, in order; latest_successful beside it is the target's when the merged
+# backup_deps records the name it holds.
+merge_deps_file() {
+  local -r from=$1 to=$2
+  local line latest recorded=0
+  local -a merged=()
+  local -A held_lines=()
+  mkdir -p -- "${to%/*}"
+  if [[ -f ${to} ]]; then
+    while IFS= read -r line || [[ -n ${line} ]]; do
+      merged+=("${line}")
+      held_lines[${line:-:}]=1
+    done <"${to}"
+  fi
+  while IFS= read -r line || [[ -n ${line} ]]; do
+    if [[ -n ${line} && ! -v held_lines[${line}] ]]; then
+      merged+=("${line}")
+      held_lines[${line}]=1
+    fi
+  done <"${from}"
+  if ((${#merged[@]} > 0)); then
+    printf '%s\n' "${merged[@]}" >"${to}"
+  fi
+  latest=$(read_latest_successful "${from%/*}")
+  for line in "${merged[@]}"; do
+    if [[ -n ${latest} && ${line%%:*} == "${latest}" ]]; then
+      recorded=1
+    fi
+  done
+  if ((recorded)); then
+    cp -- "${from%/*}/latest_successful" "${to%/*}/latest_successful"
+  fi
 }
 
 # stop_mirror_copy STATUS NAME: a signal during the copy from the EXIT trap stops it and the run.
@@ -2994,6 +3214,8 @@ check_sources_backed_up() {
 # What read_set and chain_to read (see there), and chain_roots (list).
 SET_ARCHIVES=()
 declare -A SET_PARENT=() CHAIN_ROOT=()
+SET_PROBLEM=
+SET_UNFINISHED=
 CHAIN=()
 CHAIN_PROBLEM=
 SOURCE=
@@ -3008,41 +3230,138 @@ set_months() {
   done
 }
 
-# read_set DIR PREFIX: SET_ARCHIVES (this prefix's recorded archives, oldest first) and
-# SET_PARENT[NAME] (its parent, empty for a FULL) from DIR/backup_deps. Other prefixes' lines are
-# skipped; a line of this prefix whose parent is not a name of this set, or that is not an INC with
-# an earlier parent or a FULL without one, is ignored with a warning.
-read_set() {
-  local -r dir=$1 prefix=$2
-  local line child parent
-  SET_ARCHIVES=()
-  SET_PARENT=()
-  if [[ ! -f ${dir}/backup_deps ]]; then
-    return 0
-  fi
-  while IFS= read -r line || [[ -n ${line} ]]; do
-    child=${line%%:*}
-    parent=${line#*:}
-    if ! own_archive "${child}" "${prefix}"; then
-      continue
+# present_months SET_ROOT: PRESENT_MONTHS, set_months without those named after this run's month,
+# which a WARNING names: a set named in the future was made while the clock was ahead (or the clock
+# is behind now), and is never taken for the newest (by restore's or verify's default, or prune's
+# ranking) nor pruned.
+PRESENT_MONTHS=()
+present_months() {
+  local month
+  PRESENT_MONTHS=()
+  while IFS= read -r month; do
+    if [[ ${month} > ${RUN_MONTH} ]]; then
+      warn "$1/${month} is named after this month (${RUN_MONTH}): it was made while the clock was ahead, or the clock is behind now; it is not taken for the newest set and is not pruned (restore from it with --archive NAME)"
+    else
+      PRESENT_MONTHS+=("${month}")
     fi
-    if [[ ${line} != *:* || -v SET_PARENT[${child}] ]] || ! linked_as_its_kind "${child}" "${parent}" "${prefix}"; then
-      warn "${dir}/backup_deps: ignoring line $(printf '%q' "${line}"): not a FULL without a parent or an INC with an earlier one of this set, or recorded twice"
-      continue
-    fi
-    SET_ARCHIVES+=("${child}")
-    SET_PARENT[${child}]=${parent}
-  done <"${dir}/backup_deps"
+  done < <(set_months "$1")
 }
 
-# linked_as_its_kind CHILD PARENT PREFIX: a FULL has no parent; an INC has an earlier archive of
-# this prefix. Names sort in the order the runs were made, so no chain can loop.
+# read_set DIR PREFIX: SET_ARCHIVES (this prefix's recorded archives, in the order backup_deps
+# records them) and SET_PARENT[NAME] (its parent, empty for a FULL) from DIR/backup_deps. Other
+# prefixes' lines are skipped. SET_PROBLEM says where the records disagree with themselves or with
+# the slices present (see set_records_problem), or is empty: restore, verify and prune act on a set
+# only when it is, or say why not; they never fall back to an older point.
+read_set() {
+  local -r dir=$1 prefix=$2
+  local line child parent number=0
+  local -a problems=()
+  SET_ARCHIVES=()
+  SET_PARENT=()
+  SET_PROBLEM=
+  if [[ -f ${dir}/backup_deps ]]; then
+    while IFS= read -r line || [[ -n ${line} ]]; do
+      number=$((number + 1))
+      child=${line%%:*}
+      parent=${line#*:}
+      # The original tool's first versions wrote a FULL as "NAME:None".
+      if [[ ${child} == *-FULL && ${parent} == None ]]; then
+        parent=
+      fi
+      if ! own_archive "${child}" "${prefix}"; then
+        # A line of this prefix that does not parse (garbled) is a lost record, not another
+        # profile's: after the prefix comes a year and month, as no other prefix's name has (a
+        # line cut short at the end of the file is found below).
+        if [[ ${line#"${prefix}"} =~ ^[0-9]{4}-[0-9]{2} ]]; then
+          problems+=("backup_deps line ${number} ($(printf '%q' "${line}")) does not parse")
+        fi
+        continue
+      fi
+      if [[ ${line} != *:* || -v SET_PARENT[${child}] ]] || ! linked_as_its_kind "${child}" "${parent}" "${prefix}"; then
+        problems+=("backup_deps line ${number} ($(printf '%q' "${line}")) is not a FULL without a parent or an INC whose parent was recorded before it, or records ${child} twice")
+        continue
+      fi
+      SET_ARCHIVES+=("${child}")
+      SET_PARENT[${child}]=${parent}
+    done <"${dir}/backup_deps"
+    if last_line_open "${dir}/backup_deps"; then
+      problems+=("backup_deps does not end with a line break (it was cut short)")
+    fi
+  fi
+  set_records_problem "${dir}" "${prefix}"
+  if [[ -n ${SET_PROBLEM} ]]; then
+    problems+=("${SET_PROBLEM}")
+  fi
+  if ((${#problems[@]} > 0)); then
+    local IFS=';'
+    SET_PROBLEM="${dir}: ${problems[*]}"
+    SET_PROBLEM=${SET_PROBLEM//;/; }
+  fi
+}
+
+# set_records_problem DIR PREFIX: SET_PROBLEM names what backup_deps (read into SET_PARENT) fails to
+# record: an archive latest_successful names, or whose slices are there. One exception: slices of a
+# single archive named after every recorded one, that neither latest_successful nor "verified" names,
+# are what a run killed while publishing left (SET_UNFINISHED; the next run removes them), not a lost
+# record.
+set_records_problem() {
+  local -r dir=$1 prefix=$2
+  local latest slice base newest=''
+  local -a unrecorded=()
+  local -A seen=()
+  SET_PROBLEM=
+  SET_UNFINISHED=
+  if ((${#SET_ARCHIVES[@]} > 0)); then
+    newest=${SET_ARCHIVES[-1]}
+  fi
+  latest=$(read_latest_successful "${dir}")
+  if own_archive "${latest}" "${prefix}" && [[ ! -v SET_PARENT[${latest}] ]]; then
+    SET_PROBLEM="latest_successful names ${latest}, which backup_deps does not record"
+    return 0
+  elif [[ ${latest} == "${prefix}"* && ${latest#"${prefix}"} =~ ^[0-9]{4}-[0-9]{2} ]] && ! own_archive "${latest}" "${prefix}"; then
+    SET_PROBLEM="latest_successful ($(printf '%q' "${latest}")) does not parse"
+    return 0
+  fi
+  for slice in "${dir}/${prefix}"*.dar; do
+    base=${slice##*/}
+    base=${base%.*.dar}
+    if own_archive "${base}" "${prefix}" && [[ ! -v SET_PARENT[${base}] && ! -v seen[${base}] ]]; then
+      seen[${base}]=1
+      unrecorded+=("${base}")
+    fi
+  done
+  if ((${#unrecorded[@]} == 1)) && [[ ${unrecorded[0]} > ${newest} ]] && ! named_in_verified "${dir}" "${unrecorded[0]}"; then
+    SET_UNFINISHED=${unrecorded[0]}
+    return 0
+  fi
+  if ((${#unrecorded[@]} > 0)); then
+    SET_PROBLEM="backup_deps does not record ${unrecorded[*]}, whose slices are there"
+  fi
+}
+
+# named_in_verified DIR NAME: DIR/verified has a line for NAME (it was published: publish_archive
+# appends the first one).
+named_in_verified() {
+  local checked_name rest
+  if [[ -f $1/verified ]]; then
+    while read -r checked_name rest; do
+      if [[ ${checked_name} == "$2" ]]; then
+        return 0
+      fi
+    done <"$1/verified"
+  fi
+  return 1
+}
+
+# linked_as_its_kind CHILD PARENT PREFIX: a FULL has no parent; an INC's parent is an archive of
+# this prefix recorded before it (read_set's SET_PARENT so far), whose name sorts before its own
+# (name_archive makes sure of that). A chain follows the records, so it cannot loop.
 linked_as_its_kind() {
   local -r child=$1 parent=$2 prefix=$3
   if [[ ${child} == *-FULL ]]; then
     [[ -z ${parent} ]]
   else
-    own_archive "${parent}" "${prefix}" && [[ ${parent} < ${child} ]]
+    own_archive "${parent}" "${prefix}" && [[ -v SET_PARENT[${parent}] && ${parent} < ${child} ]]
   fi
 }
 
@@ -3066,8 +3385,9 @@ chain_to() {
 }
 
 # set_latest DIR PREFIX: the archive a restore uses by default: latest_successful when it names a
-# recorded archive of this prefix, else this prefix's last recorded one; nothing for an empty set.
-# Needs read_set first.
+# recorded archive of this prefix; when it names another prefix's (a target two profiles share) or
+# is not there, this prefix's last recorded one; nothing for an empty set. Needs read_set first, and
+# its SET_PROBLEM empty: one that names an unrecorded archive of this prefix is a SET_PROBLEM.
 set_latest() {
   local -r dir=$1 prefix=$2
   local latest
@@ -3140,7 +3460,10 @@ check_checksums() {
   CHECKSUMS_FOUND=0
   for ((number = 1; number <= count; number++)); do
     expected=$(slice_sha512 "${dir}/${name}.${number}.dar")
-    if [[ -z ${expected} ]]; then
+    if [[ -z ${expected} && -e ${dir}/${name}.${number}.dar.sha512 ]]; then
+      damaged+=("${name}.${number}.dar (its sha512 file is unreadable or garbled)")
+      continue
+    elif [[ -z ${expected} ]]; then
       continue
     fi
     CHECKSUMS_FOUND=$((CHECKSUMS_FOUND + 1))
@@ -3198,9 +3521,33 @@ record_line() {
   # Whoever else can write to a shared target must not be able to point this append elsewhere.
   if [[ -L ${file} || (-e ${file} && ! -f ${file}) ]]; then
     warn "not appending to ${file}: it is a symbolic link or not a regular file"
-  elif ! printf '%s\n' "${line}" 2>/dev/null >>"${file}"; then
+  elif ! append_line "${file}" "${line}"; then
     warn "could not append to ${file} (is the file system full?)"
   fi
+}
+
+# append_line FILE LINE: LINE appended to FILE as a line of its own, after a line break first when
+# the last line of FILE has none; fails when it could not be written.
+append_line() {
+  local -r file=$1 line=$2
+  local separator=''
+  if last_line_open "${file}"; then
+    separator=$'\n'
+  fi
+  printf '%s%s\n' "${separator}" "${line}" 2>/dev/null >>"${file}"
+}
+
+# line_break_missing FILE: a line break when FILE is not empty and its last line has none (cut short,
+# or written by hand): what is appended after it must start a line of its own.
+line_break_missing() {
+  if last_line_open "$1"; then
+    printf '\n'
+  fi
+}
+
+# last_line_open FILE: FILE is not empty and its last line has no line break.
+last_line_open() {
+  [[ -s $1 && $(tail -c 1 -- "$1" | od -An -tx1) != *0a* ]]
 }
 
 # human_bytes N: N bytes as a person reads them (1.5 GiB).
@@ -3328,13 +3675,14 @@ check_restore_destination() {
   RESTORE_TO=${resolved}
 }
 
-# dar_path_of PATH: PATH as dar -g takes it, relative to the source's root: an absolute path is
-# read as the live system shows it (below the directory, or below the origin's mount point); "..",
-# which could name something outside the archive's tree, is refused.
+# dar_path_of PATH: DAR_PATH, PATH as dar -g takes it, relative to the source's root: an absolute
+# path is read as the live system shows it (below the directory, or below the origin's mount
+# point); "..", which could name something outside the archive's tree, is refused. Every byte but
+# NUL is data: a name may hold a newline (no read, no $(...), which would cut it), begin with a dash,
+# or hold * ? [ (dar -g takes a path, not a mask).
 dar_path_of() {
-  local path=$1 live mount
-  local -a parts=() kept=()
-  local part
+  local path=$1 live mount part
+  local -a kept=()
   live=${SOURCE_LIVE_ROOT[${SOURCE}]}
   if [[ ${path} == /* ]]; then
     mount=${live}
@@ -3344,20 +3692,37 @@ dar_path_of() {
     fi
     mount=${mount%/}
     if [[ ${path} != "${mount}"/* && ${path} != "${mount}" ]]; then
-      usage_error "${path} is not inside source ${SOURCE} (${mount:-/}); give the path as the live system shows it, or relative to the source's root"
+      usage_error "$(shell_quote "${path}") is not inside source ${SOURCE} (${mount:-/}); give the path as the live system shows it, or relative to the source's root"
     fi
     path=${path#"${mount}"}
   fi
-  IFS=/ read -r -a parts <<<"${path}"
-  for part in "${parts[@]}"; do
+  path+=/
+  while [[ -n ${path} ]]; do
+    part=${path%%/*}
+    path=${path#*/}
     case ${part} in
       '' | .) ;;
-      ..) usage_error "${1}: '..' is not allowed in a path to restore" ;;
+      ..) usage_error "$(shell_quote "$1"): '..' is not allowed in a path to restore" ;;
       *) kept+=("${part}") ;;
     esac
   done
   local IFS=/
-  printf '%s\n' "${kept[*]}"
+  DAR_PATH=${kept[*]}
+}
+
+# restore_selection: RESTORE_SELECTION, the dar -g options of the PATHs asked for; none (the whole
+# tree) when one of them is the source's root.
+restore_selection() {
+  local path
+  RESTORE_SELECTION=()
+  for path in "${RESTORE_PATHS[@]}"; do
+    dar_path_of "${path}"
+    if [[ -z ${DAR_PATH} ]]; then
+      RESTORE_SELECTION=()
+      return 0
+    fi
+    RESTORE_SELECTION+=(-g "${DAR_PATH}")
+  done
 }
 
 # restore_set_root: where the chain is read from: the target, or with --from-mirror the mirror's
@@ -3371,24 +3736,38 @@ restore_set_root() {
 }
 
 # choose_restore_archive: RESTORE_MONTH and RESTORE_NAME: --archive NAME, the last archive made at or
-# before --at TIME, or the newest set's last good archive; read_set has read its month.
+# before --at TIME, or the newest set's last good archive; read_set has read its month. Sets named
+# after this month are never the newest (present_months). The choice is made from records that agree
+# (read_set's SET_PROBLEM empty) or not at all: a disagreement in a month that could hold the point is
+# an error naming it, never a silent step back to an older point. --archive names the point itself:
+# a disagreement elsewhere in its month is a WARNING, and its own chain is checked link by link.
 choose_restore_archive() {
   local -r prefix=${SOURCE_PREFIX[${SOURCE}]}
-  local month at name index i
-  local -a months=()
-  mapfile -t months < <(set_months "${RESTORE_SET_ROOT}")
+  local month at at_month name index i
   if [[ -n ${RESTORE_ARCHIVE} ]]; then
     RESTORE_MONTH=$(archive_month "${RESTORE_ARCHIVE}" "${prefix}")
     RESTORE_NAME=${RESTORE_ARCHIVE}
     read_set "${RESTORE_SET_ROOT}/${RESTORE_MONTH}" "${prefix}"
+    if [[ -n ${SET_PROBLEM} ]]; then
+      warn "the records disagree: ${SET_PROBLEM}; restoring ${RESTORE_ARCHIVE} as named, by its own recorded chain"
+    fi
     return 0
   fi
+  present_months "${RESTORE_SET_ROOT}"
+  at_month=${RUN_MONTH}
   if [[ -n ${RESTORE_AT} ]]; then
     at=$(date -d "${RESTORE_AT}" +%s)
+    printf -v at_month '%(%Y-%m)T' "${at}"
   fi
-  for ((index = ${#months[@]} - 1; index >= 0; index--)); do
-    month=${months[index]}
+  for ((index = ${#PRESENT_MONTHS[@]} - 1; index >= 0; index--)); do
+    month=${PRESENT_MONTHS[index]}
+    if [[ ${month} > ${at_month} ]]; then
+      continue
+    fi
     read_set "${RESTORE_SET_ROOT}/${month}" "${prefix}"
+    if [[ -n ${SET_PROBLEM} ]]; then
+      die "cannot choose the archive to restore: the records disagree: ${SET_PROBLEM}; nothing was written (restore a point you name with --archive NAME; list shows them)"
+    fi
     if [[ -z ${RESTORE_AT} ]]; then
       name=$(set_latest "${RESTORE_SET_ROOT}/${month}" "${prefix}")
     else
@@ -3454,10 +3833,15 @@ check_chain_links() {
 
 # The dar -g options of the PATHs asked for (-g PATH -g PATH...); none for the whole tree.
 RESTORE_SELECTION=()
+# dar_path_of's answer.
+DAR_PATH=
+# What dar -x could not restore: "ARCHIVE: PATH PATH..." per archive (restore_archives), and the
+# file that holds what dar -x prints.
+RESTORE_NOT_RESTORED=()
+RESTORE_MESSAGES=
 
 restore_command() {
-  local name dir number=0 path
-  local -a ownership=()
+  local name dir
   [[ -n ${RESTORE_TO} ]] || usage_error "restore needs --to DIR, the directory to restore into"
   if [[ -n ${RESTORE_AT} && -n ${RESTORE_ARCHIVE} ]]; then
     usage_error "--at and --archive both choose the archive: give one of them"
@@ -3469,17 +3853,11 @@ restore_command() {
   if [[ -n ${RESTORE_AT} ]] && ! date -d "${RESTORE_AT}" +%s >/dev/null 2>&1; then
     usage_error "--at '${RESTORE_AT}' is not a time date(1) understands (e.g. '2026-11-03 12:00', yesterday)"
   fi
-  for path in "${RESTORE_PATHS[@]}"; do
-    path=$(dar_path_of "${path}")
-    if [[ -z ${path} ]]; then
-      RESTORE_SELECTION=()
-      break
-    fi
-    RESTORE_SELECTION+=(-g "${path}")
-  done
+  restore_selection
 
   check_restore_destination
   install_traps
+  set_run_time
   restore_set_root
   choose_restore_archive
   dir=${RESTORE_SET_ROOT}/${RESTORE_MONTH}
@@ -3490,42 +3868,127 @@ restore_command() {
   else
     check_chain_links "${dir}"
   fi
+  check_paths_in_point "${dir}"
+  restore_archives "${dir}"
+  log INFO "restored ${SOURCE} as of ${RESTORE_NAME} into ${RESTORE_TO}"
+}
+
+# restore_archives DIR: dar -x of every archive of CHAIN, in order, into RESTORE_TO. dar's exit 5
+# (some files could not be restored: a read-only or immutable file in DIR, a full disk) does not
+# stop the chain, so that everything else comes out as of the point; then the restore fails naming
+# each file dar could not restore: the point asked for was not restored, and a restore that looks
+# finished must be one.
+restore_archives() {
+  local -r dir=$1
+  local name messages number=0
+  local -a ownership=()
   if ((EUID != 0)); then
     log INFO "not root: owners are not restored (dar -O); every file belongs to $(id -un)"
     ownership=(-O)
   fi
   run mkdir -p -- "${RESTORE_TO}"
+  restore_messages_file
+  messages=${RESTORE_MESSAGES}
   for name in "${CHAIN[@]}"; do
     number=$((number + 1))
     say "Restoring ${name} (${number} of ${#CHAIN[@]})"
-    run_child dar -x "${dir}/${name}" -R "${RESTORE_TO}" -N -Q -w "${ownership[@]}" "${RESTORE_SELECTION[@]}"
+    # dar says on stdout which files it could not restore: kept to be read, then shown.
+    run_child dar -x "${dir}/${name}" -R "${RESTORE_TO}" -N -Q -w "${ownership[@]}" "${RESTORE_SELECTION[@]}" >"${messages}"
+    cat -- "${messages}"
     case ${CHILD_STATUS} in
       0) ;;
-      5) warn "dar could not restore some files of ${name} (exit 5; see above)" ;;
+      5) note_not_restored "${name}" "${messages}" ;;
       *) die "dar -x ${name} failed (exit ${CHILD_STATUS}: $(dar_exit_meaning "${CHILD_STATUS}")); ${RESTORE_TO} holds a partial restore: $((number - 1)) of ${#CHAIN[@]} archives applied" ;;
     esac
   done
-  check_paths_restored
-  log INFO "restored ${SOURCE} as of ${RESTORE_NAME} into ${RESTORE_TO}"
+  if ((${#RESTORE_NOT_RESTORED[@]} > 0)); then
+    die "the restore is incomplete: dar could not restore some files (exit 5): $(printf '%s; ' "${RESTORE_NOT_RESTORED[@]}")every other file of ${SOURCE} as of ${RESTORE_NAME} is in ${RESTORE_TO}"
+  fi
 }
 
-# check_paths_restored: each PATH asked for is in DIR now; one that is not was not in the archive
-# as of that time (a typo, another volume, deleted by then): the restore fails naming it.
-check_paths_restored() {
-  local index path
-  local -a absent=()
+# restore_messages_file: RESTORE_MESSAGES, a file for what dar -x prints, TMPDIR/backup-gen-restore.
+# PROFILE.PID.START.XXXXXXXXXX (removed at teardown; one a killed restore left is removed by the
+# next); /dev/null in noop mode, where dar does not run.
+restore_messages_file() {
+  local -r prefix=${TMPDIR:-/tmp}/backup-gen-restore.${PROFILE_NAME//[^A-Za-z0-9_.-]/_}.
+  local -r pid=${BASHPID}
+  local tag
+  sweep_leftovers "${prefix}" "a restore's record of dar's messages"
+  RESTORE_MESSAGES=/dev/null
   if ((NOOP)); then
+    return 0
+  fi
+  tag=$(process_tag "${pid}")
+  RESTORE_MESSAGES=$(mktemp -- "${prefix}${tag}.XXXXXXXXXX") || die "cannot make a temporary file in ${TMPDIR:-/tmp} for dar's messages"
+  TEMPORARY_FILES+=("${RESTORE_MESSAGES}")
+}
+
+# note_not_restored ARCHIVE FILE: RESTORE_NOT_RESTORED gets the files dar -x of ARCHIVE names in its
+# messages in FILE ("Error while restoring DIR/PATH : why"; a name may span lines), each quoted.
+note_not_restored() {
+  local -r name=$1 marker="Error while restoring ${RESTORE_TO}/"
+  local text path
+  local -a paths=()
+  text=$'\n'$(<"$2")
+  while [[ ${text} == *$'\n'"${marker}"* ]]; do
+    text=${text#*$'\n'"${marker}"}
+    path=${text%%' : '*}
+    paths+=("$(shell_quote "${path}")")
+  done
+  if ((${#paths[@]} == 0)); then
+    paths=("(dar named none of them; see its output above)")
+  fi
+  RESTORE_NOT_RESTORED+=("${name}: ${paths[*]}")
+}
+
+# check_paths_in_point DIR: before anything is written, each PATH asked for is in the point to
+# restore: in the catalogue of the chain's last archive, which lists every file of the point (an
+# INC too: what did not change since its parent as such, what was deleted as deleted). Not merely in
+# DIR, where --force leaves what was there. One that is not (a typo, another volume, deleted by
+# then) fails the restore, naming it.
+check_paths_in_point() {
+  local -r archive=$1/${CHAIN[-1]}
+  local index path listing status
+  local -a absent=()
+  if ((NOOP && RESTORE_FROM_MIRROR)) && [[ -n ${NOOP_SCRATCH} ]]; then
     return 0
   fi
   for ((index = 1; index < ${#RESTORE_SELECTION[@]}; index += 2)); do
     path=${RESTORE_SELECTION[index]}
-    if [[ ! -e ${RESTORE_TO}/${path} && ! -L ${RESTORE_TO}/${path} ]]; then
-      absent+=("${path}")
+    status=0
+    listing=$(query dar -l "${archive}" -N -Q -Txml -g "${path}" 2>/dev/null) || status=$?
+    if ((NOOP)) && [[ ${listing} != *'<Catalog'* ]]; then
+      say "(noop: dar could not list ${CHAIN[-1]} here; a real run checks here that the point holds each PATH)"
+      return 0
+    fi
+    if ((status != 0)) || [[ ${listing} != *'<Catalog'* ]]; then
+      die "cannot restore ${RESTORE_NAME}: dar cannot list its catalogue (dar -l exit ${status}: $(dar_exit_meaning "${status}")); nothing was written"
+    fi
+    if ! listed_in_point "${path}" "${listing}"; then
+      absent+=("$(shell_quote "${path}")")
     fi
   done
   if ((${#absent[@]} > 0)); then
-    die "not in ${SOURCE}'s archives as of ${RESTORE_NAME}, so not restored: ${absent[*]}"
+    die "not in ${SOURCE}'s archives as of ${RESTORE_NAME}, so not restored: ${absent[*]}; nothing was written"
   fi
+}
+
+# listed_in_point PATH LISTING: dar -l -Txml -g PATH listed PATH as present. The listing holds PATH's
+# parent directories, PATH, and what is below it, one tab of indent per level, each element followed
+# by its Attributes line: PATH's is the one indented by its depth less one. dar writes < " & as
+# entities in names, so a name (even one with a newline) never forges such a line.
+listed_in_point() {
+  local -r slashes=${1//[!\/]/}
+  local tabs='' line i
+  for ((i = 0; i < ${#slashes}; i++)); do
+    tabs+=$'\t'
+  done
+  while IFS= read -r line; do
+    if [[ ${line} == "${tabs}<Attributes data=\""* && ${line} != "${tabs}<Attributes data=\"deleted\""* ]]; then
+      return 0
+    fi
+  done <<<"$2"
+  return 1
 }
 
 # ---- list: backup.sh list [--json] [--volume NAME] ----
@@ -3541,22 +4004,33 @@ list_option() {
   esac
 }
 
-# json_string TEXT: TEXT as a JSON string.
+# One UTF-8 sequence of 2 to 4 bytes at the start of a text (the script runs with LC_ALL=C, so bash
+# sees bytes): the well-formed ones of RFC 3629, no overlong form and no surrogate.
+readonly JSON_UTF8_SEQUENCE=$'^([\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf][\x80-\xbf]|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf][\x80-\xbf]|[\xf1-\xf3][\x80-\xbf][\x80-\xbf][\x80-\xbf]|\xf4[\x80-\x8f][\x80-\xbf][\x80-\xbf])'
+
+# json_string TEXT: TEXT as a JSON string: " and \ escaped, control characters as \u00XX, UTF-8 as it
+# is; a byte that is not part of UTF-8 (a file name in another encoding) as \u00XX, its Latin-1
+# reading, so that the document stays valid JSON.
 json_string() {
   local text=$1 escaped='' char code index
   for ((index = 0; index < ${#text}; index++)); do
     char=${text:index:1}
-    case ${char} in
-      '"') escaped+='\"' ;;
-      "\\") escaped+="\\\\" ;;
-      *)
-        printf -v code '%d' "'${char}"
-        if ((code >= 0 && code < 32)); then
-          printf -v char '\\u%04x' "${code}"
-        fi
-        escaped+=${char}
-        ;;
-    esac
+    printf -v code '%d' "'${char}"
+    code=$(((code + 256) % 256))
+    if [[ ${char} == '"' || ${char} == "\\" ]]; then
+      escaped+="\\${char}"
+    elif ((code < 32)); then
+      printf -v char '\\u%04x' "${code}"
+      escaped+=${char}
+    elif ((code < 128)); then
+      escaped+=${char}
+    elif [[ ${text:index:4} =~ ${JSON_UTF8_SEQUENCE} ]]; then
+      escaped+=${BASH_REMATCH[0]}
+      index=$((index + ${#BASH_REMATCH[0]} - 1))
+    else
+      printf -v char '\\u%04x' "${code}"
+      escaped+=${char}
+    fi
   done
   printf '"%s"' "${escaped}"
 }
@@ -3636,6 +4110,9 @@ list_text_source() {
   while IFS= read -r month; do
     dir=${set_root}/${month}
     read_set "${dir}" "${prefix}"
+    if [[ -n ${SET_PROBLEM} ]]; then
+      warn "the records disagree: ${SET_PROBLEM}"
+    fi
     ((${#SET_ARCHIVES[@]} > 0)) || continue
     latest=$(set_latest "${dir}" "${prefix}")
     printf '  %s  latest good: %s\n' "${month}" "${latest:-none}"
@@ -3666,11 +4143,14 @@ list_json_source() {
   while IFS= read -r month; do
     dir=${set_root}/${month}
     read_set "${dir}" "${prefix}"
+    if [[ -n ${SET_PROBLEM} ]]; then
+      warn "the records disagree: ${SET_PROBLEM}"
+    fi
     ((${#SET_ARCHIVES[@]} > 0)) || continue
     latest=$(set_latest "${dir}" "${prefix}")
     ((first_set)) || printf ','
     first_set=0
-    printf '{"month":"%s","latest_successful":%s,"chains":[' "${month}" "$(json_or_null "${latest}")"
+    printf '{"month":%s,"latest_successful":%s,"chains":[' "$(json_string "${month}")" "$(json_or_null "${latest}")"
     chain_roots
     first_chain=1
     for root in "${ROOTS[@]}"; do
@@ -3684,12 +4164,13 @@ list_json_source() {
         parent=${SET_PARENT[${archive}]}
         verified=null
         if [[ -n ${VERIFIED_RESULT} ]]; then
-          verified=$(printf '{"result":"%s","time":"%s","where":"%s"}' "${VERIFIED_RESULT}" "${VERIFIED_TIME/ /T}" "${VERIFIED_WHERE}")
+          verified=$(printf '{"result":%s,"time":%s,"where":%s}' "$(json_string "${VERIFIED_RESULT}")" "$(json_string "${VERIFIED_TIME/ /T}")" "$(json_string "${VERIFIED_WHERE}")")
         fi
         ((first_archive)) || printf ','
         first_archive=0
-        printf '{"name":"%s","kind":"%s","time":"%s","parent":%s,"state":"%s","size_bytes":%d,"slices":%d,"checksums":%d,"verified":%s}' \
-          "${archive}" "${archive##*-}" "${LISTED_TIME/ /T}" "$(json_or_null "${parent}")" "${LISTED_STATE}" "${LISTED_BYTES}" "${LISTED_SLICES}" "${LISTED_SUMS}" "${verified}"
+        # Every text through json_string: an archive's name holds the prefix, which may hold a ".
+        printf '{"name":%s,"kind":%s,"time":%s,"parent":%s,"state":%s,"size_bytes":%d,"slices":%d,"checksums":%d,"verified":%s}' \
+          "$(json_string "${archive}")" "$(json_string "${archive##*-}")" "$(json_string "${LISTED_TIME/ /T}")" "$(json_or_null "${parent}")" "$(json_string "${LISTED_STATE}")" "${LISTED_BYTES}" "${LISTED_SLICES}" "${LISTED_SUMS}" "${verified}"
       done
       printf ']}'
     done
@@ -3735,6 +4216,14 @@ VERIFY_SET=
 VERIFY_MIRROR=0
 # 0 for the check after each copy: the sha512s prove the copy; dar -t already read the original.
 VERIFY_WITH_DAR_TEST=1
+# 1 once an archive of the source with sha512s was checked (months oldest first, archives in the
+# order recorded): every later one must have them too. Always 1 when encrypted for recipients,
+# where the sha512s are the only check of the content this host can make.
+VERIFY_SUMS_EXPECTED=0
+readonly VERIFY_SUMS_ALWAYS=0
+# The target's month directory of the archive being checked: its "verified" says whether the
+# archive was published or checked here before.
+VERIFY_RECORD_DIR=
 
 verify_option() {
   case $1 in
@@ -3767,6 +4256,17 @@ check_archive() {
     ARCHIVE_PROBLEM="damaged: ${CHECKSUM_PROBLEM}"
     return 0
   fi
+  # The sha512s are the proof: an archive this script published or verified has them (a line in
+  # the set's "verified"), and so has every one recorded after one that has them; without them it
+  # is damage. Only the original tool's archives, never checked here before, have none: dar -t
+  # reads them, and their sha512s are written then (adopt_legacy_archive).
+  if ((CHECKSUMS_FOUND < SLICE_COUNT)) && { ((CHECKSUMS_FOUND > 0 || VERIFY_SUMS_EXPECTED)) || named_in_verified "${VERIFY_RECORD_DIR}" "${name}"; }; then
+    ARCHIVE_PROBLEM="missing: $((SLICE_COUNT - CHECKSUMS_FOUND)) of its ${SLICE_COUNT} slice(s) in ${dir} have no readable sha512 (NAME.N.dar.sha512), which every archive backup-gen writes or verifies has"
+    return 0
+  fi
+  if ((CHECKSUMS_FOUND > 0)); then
+    VERIFY_SUMS_EXPECTED=1
+  fi
   VERIFIED_HOW="every slice there, ${CHECKSUMS_FOUND} of ${SLICE_COUNT} sha512 as written"
   if ((VERIFY_WITH_DAR_TEST)); then
     query dar -t "${dir}/${name}" -N -Q >/dev/null 2>&1 || status=$?
@@ -3775,6 +4275,28 @@ check_archive() {
     fi
     VERIFIED_HOW+=", dar -t"
   fi
+  if [[ -z ${ARCHIVE_PROBLEM} ]] && ((CHECKSUMS_FOUND == 0 && VERIFY_WITH_DAR_TEST)) && [[ ${dir} == "${VERIFY_RECORD_DIR}" ]]; then
+    adopt_legacy_archive "${dir}" "${name}"
+  fi
+}
+
+# adopt_legacy_archive DIR NAME: an archive of the original tool that dar -t just read whole gets its
+# sha512 files, as backup-gen's own have: from now on a missing one is damage. New files only; the
+# slices are not touched.
+adopt_legacy_archive() {
+  local -r dir=$1 name=$2
+  local slice hash
+  for slice in "${dir}/${name}".*.dar; do
+    if ((NOOP)); then
+      printf '# a real run writes %s here (sha512sum of the slice)\n' "$(shell_quote "${slice}.sha512")" >&3
+      continue
+    fi
+    hash=$(sha512sum <"${slice}") || return 0
+    if [[ ! -e ${slice}.sha512 ]] && printf '%s  %s\n' "${hash%% *}" "${slice##*/}" 2>/dev/null >"${slice}.sha512"; then
+      log INFO "wrote ${slice}.sha512: ${name} had none (made by the original tool) and dar -t read it whole"
+    fi
+  done
+  VERIFIED_HOW+=", its sha512s written now"
 }
 
 # verify_one MONTH NAME WHERE: checks one archive on the target or the mirror, says the result and
@@ -3783,6 +4305,7 @@ verify_one() {
   local -r month=$1 name=$2 where=$3
   local -r record_dir=${SOURCE_SET_ROOT[${SOURCE}]}/${month}
   local result=ok
+  VERIFY_RECORD_DIR=${record_dir}
   if [[ ${where} == mirror ]]; then
     check_archive "${SOURCE_MIRROR_SET_ROOT[${SOURCE}]}/${month}" "${name}"
   else
@@ -3800,21 +4323,23 @@ verify_one() {
   [[ ${result} == ok ]]
 }
 
-# verify_months SET_ROOT: the months verify looks at: --set's, every one (--all), or the newest.
+# verify_months SET_ROOT: the months verify looks at: --set's, every one (--all), or the newest one
+# not named after this month (present_months).
 verify_months() {
-  local -a months=()
-  mapfile -t months < <(set_months "$1")
   if [[ -n ${VERIFY_SET} ]]; then
     printf '%s\n' "${VERIFY_SET}"
   elif ((VERIFY_ALL)); then
-    printf '%s\n' "${months[@]}"
-  elif ((${#months[@]} > 0)); then
-    printf '%s\n' "${months[-1]}"
+    set_months "$1"
+  else
+    present_months "$1" 2>/dev/null
+    if ((${#PRESENT_MONTHS[@]} > 0)); then
+      printf '%s\n' "${PRESENT_MONTHS[-1]}"
+    fi
   fi
 }
 
 verify_command() {
-  local name month archive where=target checked=0 failed=0 sets_root
+  local name month archive where=target checked=0 failed=0 disagreeing=0 sets_root
   local -a names=("${SOURCE_NAMES[@]}") months=() archives=()
   if ((VERIFY_ALL)) && [[ -n ${VERIFY_SET} ]]; then
     usage_error "--all and --set both choose the sets: give one of them"
@@ -3828,6 +4353,7 @@ verify_command() {
   fi
   take_lock
   install_traps
+  set_run_time
   for name in "${names[@]}"; do
     SOURCE=${name}
     # What is there to check: the target's record, or a mirror on this host's own (it may hold
@@ -3837,11 +4363,18 @@ verify_command() {
       sets_root=${SOURCE_MIRROR_SET_ROOT[${name}]}
     fi
     mapfile -t months < <(verify_months "${sets_root}")
+    VERIFY_SUMS_EXPECTED=${VERIFY_SUMS_ALWAYS}
     for month in "${months[@]}"; do
       read_set "${sets_root}/${month}" "${SOURCE_PREFIX[${name}]}"
+      if [[ -n ${SET_PROBLEM} ]]; then
+        log ERROR "${where}: the records disagree: ${SET_PROBLEM}"
+        disagreeing=$((disagreeing + 1))
+      fi
       archives=("${SET_ARCHIVES[@]}")
       for archive in "${archives[@]}"; do
-        if was_pruned "${sets_root}/${month}" "${archive}" >/dev/null; then
+        # What retention deleted is not checked; a mirror checks what it holds whatever the target
+        # pruned, and excuses only what its own prune deleted.
+        if was_pruned "${sets_root}/${month}" "${archive}" >/dev/null && [[ ! -f ${sets_root}/${month}/${archive}.1.dar || ${where} == target ]]; then
           continue
         fi
         checked=$((checked + 1))
@@ -3849,6 +4382,9 @@ verify_command() {
       done
     done
   done
+  if ((disagreeing > 0)); then
+    die "the records of ${disagreeing} set(s) on the ${where} disagree (see above); of ${checked} archive(s) they record, ${failed} are damaged or missing"
+  fi
   if ((failed > 0)); then
     die "${failed} of ${checked} archive(s) on the ${where} are damaged or missing (see above)"
   fi
@@ -3870,6 +4406,25 @@ check_mirror_copies() {
     if [[ -n ${name_latest} ]] && ! verify_one "${RUN_MONTH}" "${name_latest}" mirror; then
       die "the mirror's copy of ${name_latest} is not whole (see above): the local archives are fine; run the copy again, and check the mirror's storage"
     fi
+    if [[ -n ${name_latest} ]] && chain_to "${name_latest}"; then
+      check_mirror_holds_chain "${SOURCE_SET_ROOT[${name}]}/${RUN_MONTH}" "${SOURCE_MIRROR_SET_ROOT[${name}]}/${RUN_MONTH}"
+    fi
+  done
+}
+
+# check_mirror_holds_chain TARGET_DIR MIRROR_DIR: every link of CHAIN the mirror holds is the same
+# archive as the target's (the sha512 files of each slice agree). A mirror that kept another archive
+# under one of these names (the target lost it, and a run of the same minute made a new one) would
+# otherwise restore a chain of two different archives: its bookkeeping is not changed.
+check_mirror_holds_chain() {
+  local -r target_dir=$1 mirror_dir=$2
+  local name slice
+  for name in "${CHAIN[@]}"; do
+    for slice in "${target_dir}/${name}".*.dar; do
+      if [[ -f ${slice}.sha512 && $(slice_sha512 "${slice}") != "$(slice_sha512 "${mirror_dir}/${slice##*/}")" ]]; then
+        die "the mirror holds another archive under the name ${name} (${mirror_dir}/${slice##*/}.sha512 differs from the target's): the mirror's backup_deps and latest_successful were not changed; move the mirror's copy of ${name} aside by hand"
+      fi
+    done
   done
 }
 
@@ -3921,14 +4476,37 @@ delete_chain() {
       done
     done
   done
+  # Recorded first, or not deleted at all: an archive gone without its record would make verify
+  # fail on every later run, and a restore could not say what happened to it.
+  if ! record_pruned "${dir}" "$@"; then
+    warn "not pruning the chain of ${1} in ${dir}: it could not be recorded in ${dir}/pruned (is the file system full?); nothing of it was deleted"
+    return 0
+  fi
   say "pruning the chain of ${1} in ${dir}: $# archive(s), $(human_bytes "${bytes}"): ${why}"
-  for name in "$@"; do
-    record_line "${dir}/pruned" "${name} ${RUN_EPOCH}"
-  done
   if ((${#files[@]} > 0)); then
     commit_step rm -f -- "${files[@]}"
   fi
   PRUNED_CHAINS=$((PRUNED_CHAINS + 1))
+}
+
+# record_pruned DIR NAME...: appends "NAME EPOCH" for each NAME to DIR/pruned in one write, flushed;
+# fails when it could not.
+record_pruned() {
+  local -r dir=$1
+  shift
+  local name
+  local -a lines=()
+  for name in "$@"; do
+    lines+=("${name} ${RUN_EPOCH}")
+  done
+  if ((NOOP)); then
+    printf '%s >> %s\n' "$(shell_quote printf '%s\n' "${lines[@]}")" "$(shell_quote "${dir}/pruned")" >&3
+    return 0
+  fi
+  if [[ -L ${dir}/pruned || (-e ${dir}/pruned && ! -f ${dir}/pruned) ]]; then
+    return 1
+  fi
+  append_line "${dir}/pruned" "$(printf '%s\n' "${lines[@]}")" && sync -- "${dir}/pruned" 2>/dev/null
 }
 
 # tidy_month DIR PREFIX: a month directory this prefix no longer has archives in, and that holds
@@ -3988,7 +4566,10 @@ prune_set_root() {
   local month dir root archive latest newest_chain='' newest=0 epoch why index
   local -a months=() present=() members=()
   local -A kept_month=()
-  mapfile -t months < <(set_months "${set_root}")
+  # A set named after this month (the clock was ahead) is never ranked nor pruned; one whose records
+  # disagree (read_set's SET_PROBLEM) is not pruned either: what its chains need is not known.
+  present_months "${set_root}"
+  months=("${PRESENT_MONTHS[@]}")
   for month in "${months[@]}"; do
     read_set "${set_root}/${month}" "${prefix}"
     if has_archive_present "${set_root}/${month}"; then
@@ -4009,6 +4590,10 @@ prune_set_root() {
   for month in "${present[@]}"; do
     dir=${set_root}/${month}
     read_set "${dir}" "${prefix}"
+    if [[ -n ${SET_PROBLEM} ]]; then
+      warn "not pruning ${dir}: the records disagree: ${SET_PROBLEM#*: }"
+      continue
+    fi
     chain_roots
     for root in "${ROOTS[@]}"; do
       [[ -n ${root} ]] || continue
@@ -4105,7 +4690,7 @@ SOURCE_HAS_SNAPSHOT[home]=1
 # make_run_state_dir: RUN_STATE_DIR, in noop mode too (it is this run's scratch space, not the host's);
 # finish_monitoring removes it. Without it the summary only knows the exit codes.
 make_run_state_dir() {
-  RUN_STATE_DIR=$(mktemp -d -- "${TMPDIR:-/tmp}/backup-gen-run.XXXXXXXXXX" 2>/dev/null) || RUN_STATE_DIR=
+  RUN_STATE_DIR=$(make_scratch run -d 2>/dev/null) || RUN_STATE_DIR=
   if [[ -z ${RUN_STATE_DIR} ]]; then
     log WARNING "cannot make a temporary directory in ${TMPDIR:-/tmp}: the summary will lack each source's details"
   fi
@@ -4290,6 +4875,42 @@ readonly METRICS_LABELS
 # The series of the metrics file as the previous run left it, by "NAME{LABELS}".
 declare -A METRICS_BEFORE=()
 
+# ---- scratch files and directories a killed run leaves ----
+# A run killed with SIGKILL cannot clean up. Each scratch file or directory whose name is not random
+# alone is named PREFIX.PID.START.RANDOM: the process that made it (START, field 22 of
+# /proc/PID/stat, tells it from a later process that got its number), so that the next run finds
+# what a killed one left, and never takes what a live one uses.
+
+# process_tag PID: "PID.START" of a live process.
+process_tag() {
+  local line
+  local -a fields=()
+  { IFS= read -r line <"/proc/$1/stat"; } 2>/dev/null || line=
+  read -r -a fields <<<"${line##*) }"
+  printf '%s.%s' "$1" "${fields[19]:-0}"
+}
+
+# sweep_leftovers PREFIX WHAT: every PREFIXPID.START.* of this user whose process is gone is removed,
+# with a WARNING line (it never changes the exit code: it says how an earlier run ended).
+sweep_leftovers() {
+  local -r prefix=$1 what=$2
+  local path pid
+  for path in "${prefix}"*; do
+    [[ ${path:${#prefix}} =~ ^([0-9]+)\.([0-9]+)\. ]] || continue
+    pid=${BASH_REMATCH[1]}
+    if [[ -L ${path} || ! -O ${path} ]] || still_running "${pid}" "${BASH_REMATCH[2]}"; then
+      continue
+    fi
+    if ((NOOP)); then
+      printf '# a real run removes %s here: %s left by a run that was killed (pid %s)\n' "$(shell_quote "${path}")" "${what}" "${pid}" >&3
+    elif rm -rf -- "${path}"; then
+      log WARNING "removed ${path}: ${what} left by a run of this profile that was killed (pid ${pid})"
+    else
+      log WARNING "cannot remove ${path}: ${what} left by a run of this profile that was killed (pid ${pid})"
+    fi
+  done
+}
+
 # record_snapshot_use VG/SNAPSHOT: the snapshot's data percent as lvs shows it, right before it is
 # released (for a thick snapshot: how full its copy-on-write space got; for a thin one: its share of
 # the virtual size), for the summary and the metrics. Never fails the source.
@@ -4317,30 +4938,63 @@ choose_ping_client() {
   fi
 }
 
-# ping_command URL [BODY_FILE]: PING_COMMAND, the client's command line: each attempt bounded by
+# ping_command [BODY_FILE]: PING_COMMAND, the client's command line: each attempt bounded by
 # ping_timeout, 3 attempts a second apart, also after a refused connection or a 5xx answer; with
-# BODY_FILE a POST of it. timeout(1) bounds the whole, and its -k kills a client that ignores TERM
-# (on_exit ignores it, and an ignored signal stays ignored across exec).
+# BODY_FILE a POST of it. The URL is not in it: it holds the check's token, and a command line is
+# every local user's to read (ps, /proc/PID/cmdline); send_ping gives it on stdin (curl -K -, a
+# config file; wget -i -, a list of URLs). timeout(1) bounds the whole, and its -k kills a client
+# that ignores TERM (on_exit ignores it, and an ignored signal stays ignored across exec).
 ping_command() {
-  local -r url=$1 body=${2-}
+  local -r body=${1-}
   PING_COMMAND=(timeout -k 2 "$((PING_TIMEOUT * 3 + 5))")
   if [[ ${PING_CLIENT} == curl ]]; then
     PING_COMMAND+=(curl --silent --show-error --fail --output /dev/null --max-time "${PING_TIMEOUT}" --retry 2 --retry-delay 1 --retry-connrefused)
     if [[ -n ${body} ]]; then
       PING_COMMAND+=(--data-binary "@${body}")
     fi
+    PING_COMMAND+=(--config -)
   else
     PING_COMMAND+=(wget --no-verbose --output-document=/dev/null "--timeout=${PING_TIMEOUT}" --tries=3 --waitretry=1 --retry-connrefused '--retry-on-http-error=429,500,502,503,504')
     if [[ -n ${body} ]]; then
       PING_COMMAND+=("--post-file=${body}")
     fi
+    PING_COMMAND+=(--input-file=-)
   fi
-  PING_COMMAND+=("${url}")
+}
+
+# ping_stdin URL: what the client reads on stdin: for curl a config line (in its double quotes
+# only \\ and \" are special), for wget the URL alone (it has no white space: BG060).
+ping_stdin() {
+  local url=$1
+  if [[ ${PING_CLIENT} == curl ]]; then
+    url=${url//\\/\\\\}
+    printf 'url = "%s"\n' "${url//\"/\\\"}"
+  else
+    printf '%s\n' "${url}"
+  fi
+}
+
+# ping_url_shown TEXT: TEXT with the ping URL's secret parts (a user and password before the host,
+# and the path: it holds the check's token) written ***, for every log line and the noop output.
+ping_url_shown() {
+  local text=$1 scheme rest authority path
+  scheme=${PING_URL%%://*}
+  rest=${PING_URL#*://}
+  authority=${rest%%/*}
+  path=${rest:${#authority}}
+  if [[ ${authority} == *@* ]]; then
+    text=${text//"${scheme}://${authority%@*}@"/"${scheme}://***@"}
+  fi
+  if [[ -n ${path} ]]; then
+    text=${text//"${path}"/"/***"}
+  fi
+  printf '%s' "${text}"
 }
 
 # send_ping start|success|fail [BODY_FILE]: one ping; in noop mode the command is printed instead.
-# stdin is /dev/null and the lock (fd 9) is closed. A ping that fails is logged at WARNING, and is
-# never warn(): exit 2 says that the archives may lack files, and a lost ping says nothing about them.
+# stdin is the URL (ping_stdin) and the lock (fd 9) is closed. A ping that fails is logged at
+# WARNING, and is never warn(): exit 2 says that the archives may lack files, and a lost ping says
+# nothing about them. What the client prints is masked too: wget names the URL it failed on.
 send_ping() {
   local -r what=$1 body=${2-}
   local url=${PING_URL} output status=0
@@ -4351,17 +5005,18 @@ send_ping() {
   if [[ -n ${PING_RUN_ID} ]]; then
     url+="?rid=${PING_RUN_ID}"
   fi
-  ping_command "${url}" "${body}"
+  ping_command "${body}"
   if ((NOOP)); then
-    printf '# the healthchecks %s ping a real run sends:\n%s\n' "${what}" "$(shell_quote "${PING_COMMAND[@]}")" >&3
+    printf '# the healthchecks %s ping a real run sends (the URL %s on its stdin, never on a command line):\n%s\n' "${what}" "$(ping_url_shown "${url}")" "$(shell_quote "${PING_COMMAND[@]}")" >&3
     return 0
   fi
-  log DEBUG "ping: $(shell_quote "${PING_COMMAND[@]}")"
-  output=$("${PING_COMMAND[@]}" 2>&1 </dev/null 9>&-) || status=$?
+  log DEBUG "ping: $(shell_quote "${PING_COMMAND[@]}") <<< $(ping_url_shown "${url}")"
+  output=$("${PING_COMMAND[@]}" 2>&1 9>&- < <(ping_stdin "${url}")) || status=$?
   if ((status != 0)); then
     # Each attempt says why it failed: the last one is enough.
     output=${output%$'\n'}
-    log WARNING "the healthchecks ${what} ping failed (${PING_CLIENT} exit ${status}${output:+: ${output##*$'\n'}}); the backup itself is not affected by this"
+    output=$(ping_url_shown "${output##*$'\n'}")
+    log WARNING "the healthchecks ${what} ping failed (${PING_CLIENT} exit ${status}${output:+: ${output}}); the backup itself is not affected by this"
   fi
 }
 
@@ -4508,14 +5163,16 @@ metrics_snapshot_use() {
 # (a name node_exporter does not read: not *.prom), made readable to node_exporter, then renamed
 # over the old one. A failure is logged at WARNING and never changes the exit code.
 write_metrics() {
-  local -r status=$1
-  local temporary
+  local -r status=$1 pid=${BASHPID}
+  local temporary tag
   if ((NOOP)); then
     printf '# a real run writes its metrics to %s here (a temporary file beside it, then mv)\n' "$(shell_quote "${METRICS_FILE}")" >&3
     return 0
   fi
   read_previous_metrics
-  if ! temporary=$(mktemp -- "${METRICS_FILE}.XXXXXXXXXX" 2>/dev/null); then
+  sweep_leftovers "${METRICS_FILE}." 'a temporary metrics file'
+  tag=$(process_tag "${pid}")
+  if ! temporary=$(mktemp -- "${METRICS_FILE}.${tag}.XXXXXXXXXX" 2>/dev/null); then
     log WARNING "cannot write the metrics file ${METRICS_FILE}: is its directory there and writable? ([monitoring] metrics_dir)"
     return 0
   fi
@@ -4571,7 +5228,6 @@ backup_command() {
   wait_for_sources
   check_sources_backed_up
   copy_to_mirror
-  check_mirror_copies
   MIRROR_CHECKED=1
   if ((PRUNE_AFTER_BACKUP)); then
     prune_sets target

@@ -223,8 +223,8 @@ same_tree() {
   : >"${dir}/catalogues/${killed}.1.dar"
   : >"${dir}/catalogues/${killed}.1.dar.sha512"
   BG_TEST_NOW='2024-04-02 09:10:30' run -2 bash "${T}/g.sh"
-  grep -qF "removing 1 unfinished slice(s) left in ${dir}" <<<"${output}"
-  grep -qF "removing 3 slice(s) in ${dir} that backup_deps does not record" <<<"${output}"
+  grep -qF "removing 1 unfinished file(s) left in ${T}/gtarget by an earlier run" <<<"${output}"
+  grep -qF "removing 3 file(s) in ${T}/gtarget that backup_deps does not record" <<<"${output}"
   [[ ! -e ${dir}/catalogues/${killed}.1.dar && ! -e ${dir}/catalogues/.g-2024-04-01T0920-INC.partial.1.dar ]]
   # And the run went on: an INC against April's FULL, with its own catalogue.
   [[ -f ${dir}/catalogues/g-2024-04-02T0910-INC.1.dar ]]
@@ -258,11 +258,39 @@ same_tree() {
   [[ -z $(find "${WORK}/tmp" -name 'backup-gen-key.*') ]]
   # The noop variant shows where the key is, never the key, and leaves no key file behind.
   BG_TEST_NOW='2024-03-07 09:10:30' run -0 bash "${T}/k.sh" --noop
-  grep -qE -- "^dar -c .* -B ${WORK}/tmp/backup-gen-key\.[A-Za-z0-9]{10}/dar-key\.dcf$" <<<"${output}"
+  grep -qE -- "^dar -c .* -B ${WORK}/tmp/backup-gen-key\.k\.ini\.[0-9]+\.[0-9]+\.[A-Za-z0-9]{10}/dar-key\.dcf$" <<<"${output}"
   [[ ${output} != *"${key}"* && ${output} != *'it failed'* ]]
   run -0 bash "${T}/k.sh" restore --noop --to "${T}/r"
   grep -qE -- "^# read-only query, run in noop mode too: dar -l ${T}/ktarget/${M1}/${KFULL} .* -B " <<<"${output}"
   [[ ${output} != *"${key}"* && ${output} != *'it failed'* && ! -e ${T}/r ]]
+  [[ -z $(find "${WORK}/tmp" -name 'backup-gen-key.*') ]]
+}
+
+@test "a key directory a run killed with SIGKILL left is found and removed by the next run, with a warning" {
+  local pid left
+  mkdir -p -- "${T}/hang"
+  # dar -c waits, so that the run is killed while its key is in its directory.
+  printf '#!/bin/bash\nif [[ $1 == -c ]]; then printf "%%s\\n" "$$" >%q; exec sleep 60; fi\nexec /usr/bin/dar "$@"\n' "${T}/dar.pid" >"${T}/hang/dar"
+  chmod 755 "${T}/hang/dar"
+  # In a session of its own: SIGKILL goes to all of it (the run, its source's subshell, dar), as
+  # systemd's does at the end of TimeoutStopSec.
+  BACKUP_GEN_PATH=${T}/hang:${BACKUP_GEN_PATH} BG_TEST_NOW='2024-03-07 09:10:30' setsid bash "${T}/k.sh" >/dev/null 2>&1 3>&- &
+  pid=$!
+  for _ in {1..100}; do
+    [[ -s ${T}/dar.pid ]] && break
+    sleep 0.1
+  done
+  left=$(find "${WORK}/tmp" -maxdepth 1 -name 'backup-gen-key.*')
+  [[ -n ${left} && -f ${left}/dar-key.dcf && $(stat -c %a -- "${left}") == 700 ]]
+  # The directory of a run that is alive stays: another command of the profile leaves it alone.
+  run -0 bash "${T}/k.sh" list
+  [[ -f ${left}/dar-key.dcf ]]
+  kill -KILL -- "-${pid}"
+  wait "${pid}" || true
+  [[ -d ${left} ]]
+  # A run of another command sweeps it too (restore takes no lock): here, the next backup.
+  BG_TEST_NOW='2024-03-07 09:20:30' run -0 --separate-stderr bash "${T}/k.sh"
+  grep -qF -- "WARNING: removed ${left}: a copy of dar's key left by a run of this profile that was killed (pid " <<<"${stderr}"
   [[ -z $(find "${WORK}/tmp" -name 'backup-gen-key.*') ]]
 }
 

@@ -16,7 +16,10 @@ bats_require_minimum_version 1.5.0
 NOW='2024-03-05 09:10:30'
 STAMP=2024-03-05T0910
 # The options of the mirror's two rsync passes.
-RSYNC_ARCHIVES=(-a -v --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified)
+RSYNC_FILTER=('--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/')
+RSYNC_ARCHIVES=(-a -v --timeout=600 --ignore-existing "${RSYNC_FILTER[@]}")
+RSYNC_COMPARE=(-a -n -i --size-only --timeout=600 "${RSYNC_FILTER[@]}")
+RSYNC_BOOKKEEPING_READ=(-a -v --timeout=600 '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*')
 RSYNC_BOOKKEEPING=(-a -v --timeout=600 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*')
 MONTH=2024-03
 # One path component carrying every shell metacharacter. No white space before ";": in a profile,
@@ -235,11 +238,18 @@ assert_shellcheck_accepts() {
   run_script
   ((status == 0))
   mapfile -t rsync_calls < <(calls_of rsync)
-  # The archives first, the bookkeeping last (a copy that fails part-way never leaves the mirror's
-  # latest_successful naming an archive it does not hold).
-  ((${#rsync_calls[@]} == 2))
+  # The archives first, never over a file there; what differs, compared; the bookkeeping last, read
+  # from the mirror, merged in a staging directory and written back (a copy that fails part-way
+  # never leaves the mirror's latest_successful naming an archive it does not hold).
+  ((${#rsync_calls[@]} == 4))
   assert_call "${rsync_calls[0]}" "${RSYNC_ARCHIVES[@]}" -- "${TARGET}/" "${MIRROR}/"
-  assert_call "${rsync_calls[1]}" "${RSYNC_BOOKKEEPING[@]}" -- "${TARGET}/" "${MIRROR}/"
+  assert_call "${rsync_calls[1]}" "${RSYNC_COMPARE[@]}" -- "${TARGET}/" "${MIRROR}/"
+  local -a words
+  mapfile -d '' -t words <"${STUB_LOG}/${rsync_calls[3]}"
+  local -r staging=${words[-2]}
+  [[ ${staging} == */backup-gen-mirror.*/ ]]
+  assert_call "${rsync_calls[2]}" "${RSYNC_BOOKKEEPING_READ[@]}" -- "${MIRROR}/" "${staging}"
+  assert_call "${rsync_calls[3]}" "${RSYNC_BOOKKEEPING[@]}" -- "${staging}" "${MIRROR}/"
 }
 
 @test "the archive is published under the hostile name and the chain files hold it exactly" {
@@ -320,9 +330,10 @@ assert_shellcheck_accepts() {
       pasted+=("${line}")
     fi
   done <<<"${output}"
-  # four dar commands (-c and -t, for main and extra-1) and two rsync passes, none of them run by the
-  # noop run itself (which only runs read-only findmnt, to find what to leave out of the archives)
-  ((${#pasted[@]} == 6))
+  # four dar commands (-c and -t, for main and extra-1) and the rsync of the archives (the mirror's
+  # bookkeeping is read and merged only by a real run), none of them run by the noop run itself
+  # (which only runs read-only findmnt, to find what to leave out of the archives)
+  ((${#pasted[@]} == 5))
   [[ -z $(calls_of dar) && -z $(calls_of rsync) ]] || { cat -- "${STUB_LOG}/calls"; false; }
   for line in "${pasted[@]}"; do
     env -C "${BATS_TEST_TMPDIR}/cwd" PATH="${STUBS}:/usr/bin:/bin" bash -c "${line}"
@@ -333,7 +344,6 @@ assert_shellcheck_accepts() {
   assert_call "${calls[0]}" -c "${TARGET}/${MONTH}/.${PREFIX}${STAMP}-FULL.partial" -R "${SRC}" "${options[@]}"
   mapfile -t calls < <(calls_of rsync)
   assert_call "${calls[0]}" "${RSYNC_ARCHIVES[@]}" -- "${TARGET}/" "${MIRROR}/"
-  assert_call "${calls[1]}" "${RSYNC_BOOKKEEPING[@]}" -- "${TARGET}/" "${MIRROR}/"
   assert_nothing_executed
 }
 

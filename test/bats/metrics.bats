@@ -122,3 +122,14 @@ assert_about_now() { # assert_about_now VALUE WHAT
   assert_equal 100 "$(metric backup_gen_snapshot_used_percent source=main)" "main's snapshot use (LVM invalidated it)"
   assert_equal 1 "$(metric backup_gen_last_run_exit_status source=main)" "main's exit status"
 }
+
+@test "a temporary metrics file a killed run left is removed by the next run, with a warning; a live run's is kept" {
+  # pid 999999999 exists on no host (pid_max is at most 4194304): that run is gone. $$ is alive.
+  local -r dead=${FILE}.999999999.1.AbCdEfGhIj alive=${FILE}.$$.$(awk '{ print $22 }' "/proc/$$/stat").AbCdEfGhIj
+  printf 'half a file\n' >"${dead}"
+  printf 'being written\n' >"${alive}"
+  run -0 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: removed ${dead}: a temporary metrics file left by a run of this profile that was killed (pid 999999999)"
+  [[ ! -e ${dead} && -f ${alive} && -f ${FILE} ]]
+  assert_equal "${FILE} ${alive}" "$(echo "${METRICS}"/*)" 'the metrics directory'
+}

@@ -25,17 +25,19 @@ mirror_files() {
 @test "a remote mirror gets the backup set over ssh, with the profile's key file and port, in batch mode" {
   run -0 --separate-stderr "${SCRIPT}"
   assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
-  assert_equal 3 "$(stub_call_count ssh)" 'ssh calls (one per rsync pass, one for the sha512 check of the copy)'
+  assert_equal 5 "$(stub_call_count ssh)" 'ssh calls (the archives pass, its comparison, the sha512 check of the copy, the bookkeeping read and written back)'
   local call
   while IFS= read -r call; do
     assert_contains "${call}" "${SSH} -l backup mirror.example rsync --server " 'the ssh call'
-    [[ ${call} == "${SSH} -l backup mirror.example rsync --server "* ]]
-  done < <(stub_calls ssh | head -n 2)
+  done < <(stub_calls ssh | sed -n '1,2p;4,5p')
   # After the copy, the new archive's sha512 is computed on the mirror's host; only the hash comes back.
-  assert_equal "${SSH} backup@mirror.example 'sha512sum -- ${MIRROR}/${MONTH}/${PREFIX}${STAMP}-FULL.1.dar'" "$(stub_calls ssh | tail -n 1)" 'the check of the copy'
+  assert_equal "${SSH} backup@mirror.example 'sha512sum -- ${MIRROR}/${MONTH}/${PREFIX}${STAMP}-FULL.1.dar'" "$(stub_calls ssh | sed -n 3p)" 'the check of the copy'
   grep -qE "^${PREFIX}${STAMP}-FULL mirror ok [0-9]+$" "${TARGET}/${MONTH}/verified"
-  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified -- ${TARGET}/ backup@mirror.example:${MIRROR}/
-rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ backup@mirror.example:${MIRROR}/" "$(stub_calls rsync | grep -v -e ' --server ')" 'the rsync calls'
+  local -r filter="'--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/'"
+  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' --ignore-existing ${filter} -- ${TARGET}/ backup@mirror.example:${MIRROR}/
+rsync -a -n -i --size-only --timeout=600 -e '${SSH}' ${filter} -- ${TARGET}/ backup@mirror.example:${MIRROR}/" "$(stub_calls rsync | grep -v -e ' --server ' | head -n 2)" 'the rsync calls of the archives pass'
+  assert_equal "${PREFIX}${STAMP}-FULL:" "$(<"${MIRROR}/${MONTH}/backup_deps")" "the mirror's backup_deps"
+  assert_equal "${PREFIX}${STAMP}-FULL" "$(<"${MIRROR}/${MONTH}/latest_successful")" "the mirror's latest_successful"
 }
 
 @test "the remote directory is not checked here: INFO says so, and no local directory of that name is looked at" {
@@ -78,6 +80,20 @@ rsync -a -v --timeout=600 -e '${SSH}' '--include=*/' --include=backup_deps --inc
   run -1 --separate-stderr "${SCRIPT}" verify --mirror
   assert_contains "${stderr}" "ERROR: mirror: ${name} is damaged: slice ${name}.1.dar on the mirror backup@mirror.example:${MIRROR}/${MONTH} does not match the sha512 written with it"
   grep -qE "^${name} mirror damaged [0-9]+$" "${MONTH_DIR}/verified"
+}
+
+@test "verify --mirror on a remote mirror checks what the mirror holds although the target pruned it, against the mirror's own sha512s" {
+  local -r name=${PREFIX}${STAMP}-FULL
+  run -0 --separate-stderr "${SCRIPT}"
+  # What prune leaves on the target: the record, not the slices.
+  rm -- "${MONTH_DIR}/${name}".*
+  printf '%s %d\n' "${name}" 1715000000 >"${MONTH_DIR}/pruned"
+  run -0 --separate-stderr "${SCRIPT}" verify --mirror --all
+  assert_contains "${output}" "verified 1 archive(s) on the mirror: all whole"
+  printf '\x00' | dd of="${MIRROR}/${MONTH}/${name}.1.dar" bs=1 seek=40 conv=notrunc status=none
+  run -1 --separate-stderr "${SCRIPT}" verify --mirror --all
+  assert_contains "${stderr}" "ERROR: mirror: ${name} is damaged: slice ${name}.1.dar on the mirror backup@mirror.example:${MIRROR}/${MONTH} does not match the sha512 written with it"
+  assert_equal '' "$(find "${TMPDIR}" -maxdepth 1 -name 'backup-gen-verify.*')" 'the staging copy of the records left behind'
 }
 
 @test "restore --from-mirror --noop on a remote mirror reads its bookkeeping and shows the fetch and dar -x, writing nothing" {

@@ -32,25 +32,25 @@ mirror_files() {
   assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
   cmp -- "${MONTH_DIR}/latest_successful" "${MIRROR}/${MONTH}/latest_successful"
   assert_equal "lvremove --force vg0/root-backsnap
-rsync -a -v --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified -- ${TARGET}/ ${MIRROR}/
-rsync -a -v --timeout=600 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvremove rsync)" 'the last commands'
+rsync -a -v --timeout=600 --ignore-existing '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' -- ${TARGET}/ ${MIRROR}/
+rsync -a -n -i --size-only --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvremove rsync | head -n 3)" 'the last commands'
 }
 
-@test "the mirror never gets partial slices" {
+@test "the partial slices a run killed at 23:59 on the last day of a month left are swept, never mirrored" {
   mkdir -p -- "${TARGET}/2024-04"
   printf 'half an archive\n' >"${TARGET}/2024-04/.testhost-root-2024-04-30T2359-INC.partial.1.dar"
-  run -0 "${SCRIPT}"
-  [[ -d ${MIRROR}/2024-04 ]]
-  assert_equal '' "$(find "${MIRROR}" -name '*.partial.*')" 'partial slices in the mirror'
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: removing 1 unfinished file(s) left in ${TARGET} by an earlier run that did not finish: .testhost-root-2024-04-30T2359-INC.partial.1.dar"
+  assert_equal '' "$(find "${TARGET}" "${MIRROR}" -name '*.partial.*')" 'partial slices on the target and the mirror'
 }
 
-@test "the mirror never gets the temporary bookkeeping files a killed run left" {
+@test "the temporary bookkeeping files a killed run left in an earlier month are removed, never mirrored" {
   mkdir -p -- "${TARGET}/2024-04"
   printf 'testhost-root-2024-04-30T2359-INC\n' >"${TARGET}/2024-04/.latest_successful.tmp"
   printf 'testhost-root-2024-04-30T2359-INC:\n' >"${TARGET}/2024-04/.backup_deps.tmp"
-  run -0 "${SCRIPT}"
-  [[ -d ${MIRROR}/2024-04 ]]
-  assert_equal '' "$(find "${MIRROR}" -name '*.tmp')" 'temporary files in the mirror'
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: removing 2 unfinished file(s) left in ${TARGET} by an earlier run that did not finish: .backup_deps.tmp .latest_successful.tmp"
+  assert_equal '' "$(find "${TARGET}" "${MIRROR}" -name '*.tmp')" 'temporary files on the target and the mirror'
 }
 
 @test "a copy that fails part-way leaves the mirror's latest_successful naming an archive the mirror holds whole" {
@@ -61,7 +61,7 @@ rsync -a -v --timeout=600 '--include=*/' --include=backup_deps --include=latest_
   mkdir -p -- "${MIRROR}/${MONTH}/${inc}.1.dar"
   printf 'in the way\n' >"${MIRROR}/${MONTH}/${inc}.1.dar/file"
   run -1 --separate-stderr "${SCRIPT}"
-  assert_contains "${stderr}" "ERROR: rsync to ${MIRROR} failed (exit 23)"
+  assert_contains "${stderr}" "ERROR: the mirror's copy of ${inc} is not whole"
   assert_latest_successful "${inc}"
   assert_equal "${full}" "$(<"${MIRROR}/${MONTH}/latest_successful")" "the mirror's latest_successful"
   assert_equal "${full}:" "$(<"${MIRROR}/${MONTH}/backup_deps")" "the mirror's backup_deps"

@@ -194,15 +194,81 @@ without_commands() {
   start_server ok
   compile_with_monitoring "ping_url=http://127.0.0.1:${PORT}/ping/abc"
   run -0 --separate-stderr "${SCRIPT}" --noop
-  assert_contains "${output}" "# the healthchecks start ping a real run sends:
-timeout -k 2 35 curl --silent --show-error --fail --output /dev/null --max-time 10 --retry 2 --retry-delay 1 --retry-connrefused 'http://127.0.0.1:${PORT}/ping/abc/start?rid="
-  assert_contains "${output}" "# the healthchecks success ping a real run sends:"
+  assert_contains "${output}" "# the healthchecks start ping a real run sends (the URL http://127.0.0.1:${PORT}/***/start?rid="
+  assert_contains "${output}" " on its stdin, never on a command line):
+timeout -k 2 35 curl --silent --show-error --fail --output /dev/null --max-time 10 --retry 2 --retry-delay 1 --retry-connrefused --config -
+"
+  assert_contains "${output}" "# the healthchecks success ping a real run sends (the URL http://127.0.0.1:${PORT}/***?rid="
   assert_equal 0 "$(request_count)" 'requests'
   run -0 "${SCRIPT}"
   assert_equal 2 "$(request_count)" 'requests after a backup'
   run -0 "${SCRIPT}" list
   run -0 "${SCRIPT}" verify
   assert_equal 2 "$(request_count)" 'requests after list and verify'
+}
+
+# sample_cmdlines FILE: in the background until killed, every process's command line that holds
+# the text of FILE (the token) is appended to FILE.hits; SAMPLER_PID is its pid. grep reads the
+# token from FILE, so the sampler's own command lines never hold it.
+sample_cmdlines() {
+  local -r token_file=$1
+  (
+    while :; do
+      grep -a -F -f "${token_file}" /proc/[0-9]*/cmdline 2>/dev/null >>"${token_file}.hits" || true
+    done
+  ) 3>&- &
+  SAMPLER_PID=$!
+}
+
+# ping_secrets_test CLIENT: a backup run (DEBUG log in a file) pings a server that answers 500
+# first, so each client lives for a second or more while the sampler reads every command line.
+ping_secrets_test() {
+  local -r token=s3cr3t-t0k3n-4711
+  printf '%s\n' "${token}" >"${BATS_TEST_TMPDIR}/token"
+  start_server fail-first
+  compile_with_monitoring "ping_url=http://127.0.0.1:${PORT}/ping/${token}"
+  [[ $1 == wget ]] && without_commands curl
+  sample_cmdlines "${BATS_TEST_TMPDIR}/token"
+  run -0 --separate-stderr "${SCRIPT}" -l DEBUG --log-file "${BATS_TEST_TMPDIR}/run.log"
+  kill "${SAMPLER_PID}"
+  wait "${SAMPLER_PID}" 2>/dev/null || true
+  assert_equal 4 "$(request_count)" 'requests'
+  assert_equal "POST /ping/${token}?rid=$(run_id 1)" "$(request 4)" 'the success ping, asked again'
+  assert_equal '' "$(cat -- "${BATS_TEST_TMPDIR}/token.hits" 2>/dev/null)" "command lines that held the token"
+  refute_contains "$(<"${BATS_TEST_TMPDIR}/run.log")" "${token}" 'the DEBUG log'
+  assert_contains "$(<"${BATS_TEST_TMPDIR}/run.log")" "http://127.0.0.1:${PORT}/***/start?rid=" 'the DEBUG log'
+  refute_contains "${stderr}" "${token}" 'stderr'
+  refute_contains "$(<"${PINGS}/4.body")" "${token}" 'the end ping body'
+  # A failed ping's message is masked too (wget prints the URL it failed on).
+  stop_server
+  run -0 --separate-stderr "${SCRIPT}" -l DEBUG --log-file "${BATS_TEST_TMPDIR}/run.log"
+  assert_contains "${stderr}" "WARNING: the healthchecks start ping failed ($1 exit "
+  refute_contains "${stderr}" "${token}" 'stderr of a run whose pings fail'
+  refute_contains "$(<"${BATS_TEST_TMPDIR}/run.log")" "${token}" 'the DEBUG log of a run whose pings fail'
+}
+
+@test "the ping URL (it holds the check's token) is never on curl's command line nor in the log" {
+  ping_secrets_test curl
+}
+
+@test "the ping URL is never on wget's command line nor in the log" {
+  ping_secrets_test wget
+}
+
+@test "a ping URL with a double quote and a backslash reaches the server as written (curl's config quoting)" {
+  start_server ok
+  compile_with_monitoring "ping_url=http://127.0.0.1:${PORT}/ping/a\"b\\c'd"
+  run -0 --separate-stderr "${SCRIPT}"
+  assert_equal '' "${stderr}" 'stderr'
+  assert_equal "POST /ping/a\"b\\c'd?rid=$(run_id 1)" "$(request 2)" 'the end ping'
+}
+
+@test "--noop shows the ping URL with its path hidden" {
+  compile_with_monitoring "ping_url=https://user:pw@hc.example:8443/ping/s3cr3t-t0k3n"
+  run -0 --separate-stderr "${SCRIPT}" --noop
+  refute_contains "${output}" 's3cr3t-t0k3n' 'the noop output'
+  refute_contains "${output}" 'pw@' 'the noop output'
+  assert_contains "${output}" "# the healthchecks start ping a real run sends (the URL https://***@hc.example:8443/***/start?rid="
 }
 
 @test "a ping URL that is not http(s), or has white space or a query, is a compile error that says where" {

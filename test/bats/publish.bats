@@ -64,17 +64,15 @@ teardown() {
   # Killed between renaming its slices and writing backup_deps: whole-looking, but in no chain.
   # Made after the last recorded archive, as such a run's are.
   cp -- "${MONTH_DIR}/${FULL}.1.dar" "${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.1.dar"
-  printf 'x' >"${MONTH_DIR}/${PREFIX}${STAMP}.3-FULL.2.dar"
-  # Older than the last recorded archive: not what a killed publisher leaves; kept.
-  printf 'x' >"${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar"
+  printf 'x' >"${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.2.dar"
+  printf 'x' >"${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.2.dar.sha512"
   # Another profile's archive and partial slice in the same target are not this run's to judge.
   printf 'x' >"${MONTH_DIR}/${PREFIX}db-2024-05-17T1031-FULL.1.dar"
   printf 'x' >"${MONTH_DIR}/.${PREFIX}db-2024-05-17T1031-INC.partial.1.dar"
   run -2 --separate-stderr "${SCRIPT}"
-  assert_contains "${stderr}" "removing 2 slice(s) in ${MONTH_DIR} that backup_deps does not record"
+  assert_contains "${stderr}" "removing 3 file(s) in ${TARGET} that backup_deps does not record"
   [[ ! -e ${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.1.dar ]]
-  [[ ! -e ${MONTH_DIR}/${PREFIX}${STAMP}.3-FULL.2.dar ]]
-  [[ -e ${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar ]]
+  [[ ! -e ${MONTH_DIR}/${PREFIX}${STAMP}.2-INC.2.dar ]]
   [[ -e ${MONTH_DIR}/${PREFIX}db-2024-05-17T1031-FULL.1.dar ]]
   [[ -e ${MONTH_DIR}/.${PREFIX}db-2024-05-17T1031-INC.partial.1.dar ]]
   # Named after what the minute held when the run began: a name is never used twice.
@@ -82,11 +80,23 @@ teardown() {
   assert_has_line "$(<"${MONTH_DIR}/backup_deps")" "${PREFIX}${STAMP}.3-INC:${FULL}" backup_deps
 }
 
+@test "slices backup_deps does not record that are not one killed publish are a disagreement: kept, a new chain, restore fails naming them" {
+  # Older than the last recorded archive, or two of them: not what a killed publisher leaves.
+  printf 'x' >"${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar"
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "disagree: backup_deps does not record ${PREFIX}2024-05-17T0400-INC, whose slices are there; STARTING A NEW CHAIN WITH A FULL"
+  [[ -e ${MONTH_DIR}/${PREFIX}2024-05-17T0400-INC.1.dar ]]
+  assert_latest_successful "${PREFIX}${STAMP}.2-FULL"
+  run -1 --separate-stderr "${SCRIPT}" restore --to "${BATS_TEST_TMPDIR}/restored"
+  assert_contains "${stderr}" "the records disagree"
+}
+
 @test "without a readable backup_deps no slice is taken for a killed run's" {
   rm -- "${MONTH_DIR}/backup_deps"
-  run --separate-stderr "${SCRIPT}"
+  run -2 --separate-stderr "${SCRIPT}"
   [[ -f ${MONTH_DIR}/${FULL}.1.dar ]]
-  refute_contains "${stderr}" 'that backup_deps does not record'
+  refute_contains "${stderr}" 'removing'
+  assert_contains "${stderr}" "latest_successful names ${FULL}, which backup_deps does not record"
 }
 
 @test "a reference whose catalogue dar cannot read starts a new chain with a FULL, loudly" {

@@ -218,10 +218,13 @@ with_retention() {
     printf 'rt-2024-04-03T0911-INC:rt-2024-04-02T0910-INC/../../../outside/victim\n'
     printf 'rt-2024-04-03T0912-INC\x1b[2J:\n'
   } >>"${T}/target/${M2}/backup_deps"
-  # Each ignored line is a warning: exit 2.
-  run -2 bash "${SCRIPT}" restore --to "${T}/r"
+  # Each line that is not a record of this set is a disagreement: restore chooses nothing from it.
+  run -1 bash "${SCRIPT}" restore --to "${T}/r"
+  grep -qF 'the records disagree' <<<"${output}"
+  [[ ! -e ${T}/r ]] || [[ -z $(ls -A -- "${T}/r") ]]
+  # A point named with --archive is restored by its own recorded chain, with a WARNING.
+  run -2 bash "${SCRIPT}" restore --to "${T}/r" --archive "${INC3}"
   grep -qF "as of ${INC3}" <<<"${output}"
-  grep -qF 'ignoring line' <<<"${output}"
   run -2 --separate-stderr bash "${SCRIPT}" list --json
   node -e 'JSON.parse(process.argv[1])' "${output}"
   refute_outside() { ! grep -qF outside <<<"$1"; }
@@ -229,8 +232,9 @@ with_retention() {
   with_retention 'keep_days = 1'
   BG_TEST_NOW='2024-06-01 00:00' run -2 bash "${SCRIPT}" prune
   [[ -f ${outside}/victim.1.dar ]]
-  BG_TEST_NOW='2024-06-01 00:00' run -2 bash "${SCRIPT}" verify
-  refute_outside "$(grep -v 'ignoring line' <<<"${output}")"
+  BG_TEST_NOW='2024-06-01 00:00' run -1 bash "${SCRIPT}" verify
+  grep -qF 'the records of 1 set(s) on the target disagree' <<<"${output}"
+  refute_outside "$(grep -v 'backup_deps line' <<<"${output}")"
   [[ -f ${outside}/victim.1.dar ]]
 }
 

@@ -44,6 +44,14 @@ lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg
   assert_host_clean
 }
 
+@test "snapshots = together with only thin snapshots takes them: no volume group room to count is not an empty volume group name" {
+  local together
+  together=$(compile_fixture lvm-thin-together)
+  run -0 --separate-stderr "${together}"
+  assert_latest_successful "${PREFIX}${STAMP}-INC"
+  assert_host_clean
+}
+
 @test "a thin pool whose data use is over the threshold stops the source before anything is created" {
   stub_pool_use 85.50 5.00
   run -1 --separate-stderr "${SCRIPT}"
