@@ -30,6 +30,9 @@ npx vitest run
 node_modules/bats/bin/bats test/bats
 # The Ansible role against two managed hosts over ssh, each in a root of its own (needs root).
 node_modules/bats/bin/bats test/fleet
+# The seeded simulator (test/sim/README.md): random steps against the real script, the invariants
+# checked after each; a fixed set of seeds, about 3 minutes.
+npm run sim -- --ci
 bench_work=$(mktemp -d); npm run bench -- --quick --work "${bench_work}"; rm -rf -- "${bench_work}" # quick mode checks that the benchmark works; never a timed test
 
 # The real-LVM suite installs its own packages (QEMU, Debian's kernel, lvm2, ...) when missing.
