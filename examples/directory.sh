@@ -2072,6 +2072,25 @@ archive_month() {
   printf '%s\n' "${stamp:0:7}"
 }
 
+# archive_made_epoch DIR NAME PREFIX: when NAME was made, in seconds: the time its publish recorded
+# (the first "NAME target ok EPOCH" line of DIR/verified, written as it was published), or, for an
+# archive without one (the original tool's, or a mirror's copy), the time its name records. A name
+# says the local time without its zone: in the hour repeated when daylight saving time ends it is
+# one of two times.
+archive_made_epoch() {
+  local -r dir=$1 name=$2 prefix=$3
+  local checked_name where result epoch rest
+  if [[ -f ${dir}/verified ]]; then
+    while read -r checked_name where result epoch rest; do
+      if [[ ${checked_name} == "${name}" && ${where} == target && ${result} == ok && ${epoch} =~ ^[0-9]+$ ]]; then
+        printf '%s\n' "${epoch}"
+        return 0
+      fi
+    done <"${dir}/verified"
+  fi
+  archive_epoch "${name}" "${prefix}"
+}
+
 # archive_epoch NAME PREFIX: the time its name records (local time, to the minute), in seconds.
 archive_epoch() {
   local -r stamp=${1#"$2"}
@@ -2440,7 +2459,7 @@ choose_restore_archive() {
     else
       name=
       for ((i = ${#SET_ARCHIVES[@]} - 1; i >= 0; i--)); do
-        if (($(archive_epoch "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
+        if (($(archive_made_epoch "${RESTORE_SET_ROOT}/${month}" "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
           name=${SET_ARCHIVES[i]}
           break
         fi

@@ -2669,8 +2669,9 @@ mirror_rsync() {
 # (YYYY-MM/catalogues/: every file's name, size and date, of whichever profile shares the target).
 readonly -a MIRROR_ARCHIVE_FILTER=('--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/')
 
-# Published is immutable, on the mirror too: the archives pass never writes over a file the mirror
-# holds (--ignore-existing), so a slice damaged on the target cannot replace the mirror's good copy.
+# Published is immutable, on the mirror too: the archives pass copies only what a backup_deps records
+# (list_recorded_files), and never writes over a file the mirror holds (--ignore-existing), so a
+# slice damaged on the target cannot replace the mirror's good copy.
 # The slices go first, the bookkeeping only once every slice is there and the newest archive's copy
 # matches its sha512s, so the mirror's latest_successful never names an archive it does not hold
 # whole.
@@ -2685,11 +2686,41 @@ copy_to_mirror() {
   for name in "${SOURCE_NAMES[@]}"; do
     sweep_unfinished_archives "${SOURCE_SET_ROOT[${name}]}" "${SOURCE_PREFIX[${name}]}"
   done
-  mirror_rsync 'the archives' "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/" "${transport[@]}" --ignore-existing "${MIRROR_ARCHIVE_FILTER[@]}"
-  report_mirror_differences "${transport[@]}"
+  list_recorded_files
+  mirror_rsync 'the archives' "${BACKUP_TARGET}/" "${MIRROR_TARGET_DIR}/" "${transport[@]}" --from0 "--files-from=${MIRROR_FILE_LIST}" --ignore-existing "${MIRROR_ARCHIVE_FILTER[@]}"
+  report_mirror_differences "${transport[@]}" --from0 "--files-from=${MIRROR_FILE_LIST}"
   # The copies that leave the host are proved before the mirror's bookkeeping names them.
   check_mirror_copies
   merge_mirror_bookkeeping "${transport[@]}"
+}
+
+# list_recorded_files: MIRROR_FILE_LIST, a scratch file naming (each followed by a NUL, relative to
+# the target) every slice and sha512 file of an archive that a backup_deps of the target records,
+# whichever profile's: the archives pass copies these and nothing else. The slices of a publish
+# killed before its record (of this profile, or of another that shares the target and has not run
+# since) never leave the host.
+MIRROR_FILE_LIST=
+list_recorded_files() {
+  local deps line file base
+  local -A recorded=()
+  MIRROR_FILE_LIST=$(make_scratch mirror) || die "cannot make a scratch file in ${TMPDIR:-/tmp} for the list of files to copy to the mirror"
+  TEMPORARY_FILES+=("${MIRROR_FILE_LIST}")
+  while IFS= read -r -d '' deps; do
+    recorded=()
+    while IFS= read -r line || [[ -n ${line} ]]; do
+      if [[ ${line%%:*} =~ [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4}(\.[0-9]+)?-(FULL|INC)$ ]]; then
+        recorded[${line%%:*}]=1
+      fi
+    done <"${deps}"
+    for file in "${deps%/*}"/*.dar "${deps%/*}"/*.dar.sha512; do
+      base=${file##*/}
+      base=${base%.sha512}
+      base=${base%.*.dar}
+      if [[ -n ${base} && -n ${recorded[${base}]:-} && -f ${file} && ! -L ${file} ]]; then
+        printf '%s\0' "${file#"${BACKUP_TARGET}/"}"
+      fi
+    done
+  done < <(find "${BACKUP_TARGET}" -path "${BACKUP_TARGET}/*/catalogues" -prune -o -type f -name backup_deps -print0) >"${MIRROR_FILE_LIST}"
 }
 
 # report_mirror_differences TRANSPORT...: a file of the target whose size differs from the mirror's
@@ -3405,6 +3436,25 @@ archive_month() {
   printf '%s\n' "${stamp:0:7}"
 }
 
+# archive_made_epoch DIR NAME PREFIX: when NAME was made, in seconds: the time its publish recorded
+# (the first "NAME target ok EPOCH" line of DIR/verified, written as it was published), or, for an
+# archive without one (the original tool's, or a mirror's copy), the time its name records. A name
+# says the local time without its zone: in the hour repeated when daylight saving time ends it is
+# one of two times.
+archive_made_epoch() {
+  local -r dir=$1 name=$2 prefix=$3
+  local checked_name where result epoch rest
+  if [[ -f ${dir}/verified ]]; then
+    while read -r checked_name where result epoch rest; do
+      if [[ ${checked_name} == "${name}" && ${where} == target && ${result} == ok && ${epoch} =~ ^[0-9]+$ ]]; then
+        printf '%s\n' "${epoch}"
+        return 0
+      fi
+    done <"${dir}/verified"
+  fi
+  archive_epoch "${name}" "${prefix}"
+}
+
 # archive_epoch NAME PREFIX: the time its name records (local time, to the minute), in seconds.
 archive_epoch() {
   local -r stamp=${1#"$2"}
@@ -3773,7 +3823,7 @@ choose_restore_archive() {
     else
       name=
       for ((i = ${#SET_ARCHIVES[@]} - 1; i >= 0; i--)); do
-        if (($(archive_epoch "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
+        if (($(archive_made_epoch "${RESTORE_SET_ROOT}/${month}" "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
           name=${SET_ARCHIVES[i]}
           break
         fi

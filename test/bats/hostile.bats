@@ -17,8 +17,36 @@ NOW='2024-03-05 09:10:30'
 STAMP=2024-03-05T0910
 # The options of the mirror's two rsync passes.
 RSYNC_FILTER=('--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/')
-RSYNC_ARCHIVES=(-a -v --timeout=600 --ignore-existing "${RSYNC_FILTER[@]}")
-RSYNC_COMPARE=(-a -n -i --size-only --timeout=600 "${RSYNC_FILTER[@]}")
+# The archives pass and its comparison read the list of recorded files from a scratch file
+# (files_from_of gives the option as a call recorded it).
+RSYNC_ARCHIVES=(-a -v --timeout=600 --from0 FILES_FROM --ignore-existing "${RSYNC_FILTER[@]}")
+RSYNC_COMPARE=(-a -n -i --size-only --timeout=600 --from0 FILES_FROM "${RSYNC_FILTER[@]}")
+
+# files_from_of CALL: the --files-from=FILE word of a recorded rsync call, a scratch file of this
+# profile in TMPDIR.
+files_from_of() {
+  local -a words
+  mapfile -d '' -t words <"${STUB_LOG}/$1"
+  local word
+  for word in "${words[@]}"; do
+    if [[ ${word} == --files-from=*/backup-gen-mirror.* ]]; then
+      printf '%s\n' "${word}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# with_files_from CALL WORD...: the WORDs with FILES_FROM replaced by CALL's --files-from option.
+with_files_from() {
+  local -r option=$(files_from_of "$1")
+  shift
+  local word
+  for word in "$@"; do
+    [[ ${word} == FILES_FROM ]] && word=${option}
+    printf '%s\0' "${word}"
+  done
+}
 RSYNC_BOOKKEEPING_READ=(-a -v --timeout=600 '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*')
 RSYNC_BOOKKEEPING=(-a -v --timeout=600 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*')
 MONTH=2024-03
@@ -242,8 +270,11 @@ assert_shellcheck_accepts() {
   # from the mirror, merged in a staging directory and written back (a copy that fails part-way
   # never leaves the mirror's latest_successful naming an archive it does not hold).
   ((${#rsync_calls[@]} == 4))
-  assert_call "${rsync_calls[0]}" "${RSYNC_ARCHIVES[@]}" -- "${TARGET}/" "${MIRROR}/"
-  assert_call "${rsync_calls[1]}" "${RSYNC_COMPARE[@]}" -- "${TARGET}/" "${MIRROR}/"
+  local -a expected
+  mapfile -d '' -t expected < <(with_files_from "${rsync_calls[0]}" "${RSYNC_ARCHIVES[@]}")
+  assert_call "${rsync_calls[0]}" "${expected[@]}" -- "${TARGET}/" "${MIRROR}/"
+  mapfile -d '' -t expected < <(with_files_from "${rsync_calls[1]}" "${RSYNC_COMPARE[@]}")
+  assert_call "${rsync_calls[1]}" "${expected[@]}" -- "${TARGET}/" "${MIRROR}/"
   local -a words
   mapfile -d '' -t words <"${STUB_LOG}/${rsync_calls[3]}"
   local -r staging=${words[-2]}
@@ -343,7 +374,9 @@ assert_shellcheck_accepts() {
   mapfile -t calls < <(calls_of dar)
   assert_call "${calls[0]}" -c "${TARGET}/${MONTH}/.${PREFIX}${STAMP}-FULL.partial" -R "${SRC}" "${options[@]}"
   mapfile -t calls < <(calls_of rsync)
-  assert_call "${calls[0]}" "${RSYNC_ARCHIVES[@]}" -- "${TARGET}/" "${MIRROR}/"
+  local -a expected
+  mapfile -d '' -t expected < <(with_files_from "${calls[0]}" "${RSYNC_ARCHIVES[@]}")
+  assert_call "${calls[0]}" "${expected[@]}" -- "${TARGET}/" "${MIRROR}/"
   assert_nothing_executed
 }
 

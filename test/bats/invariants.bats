@@ -303,6 +303,28 @@ t-2026-12-04T1000-INC:t-2026-12-03T1000-FULL" ]]
   BG_TEST_NOW='2026-12-03 11:00' run -1 --separate-stderr "${WORK}/p.sh" verify
 }
 
+@test "restore --at in the hour repeated when daylight saving time ends gives the archive made by then" {
+  compile
+  backup_at '2026-10-25 01:00 CEST' 0
+  backup_at '2026-10-25 02:40 CEST' 0
+  backup_at '2026-10-25 02:30 CET' 2
+  [[ $(restored_state '2026-10-25 04:00' --at '2026-10-25 02:59 CEST') == 'state 1' ]]
+  [[ $(restored_state '2026-10-25 04:00' --at '2026-10-25 02:35 CET') == 'state 2' ]]
+  [[ $(restored_state '2026-10-25 04:00' --at '2026-10-25 02:45 CEST') == 'state 1' ]]
+}
+
+@test "only what a backup_deps records leaves the host: another profile's killed publish on a shared target is not mirrored" {
+  compile
+  backup_at '2026-12-03 10:00' 0
+  # Another profile's publish, killed after its slices got their names, before its record.
+  cp -- "${WORK}/target/2026-12/t-2026-12-03T1000-FULL.1.dar" "${WORK}/target/2026-12/u-2026-12-03T1005-FULL.1.dar"
+  cp -- "${WORK}/target/2026-12/t-2026-12-03T1000-FULL.1.dar.sha512" "${WORK}/target/2026-12/u-2026-12-03T1005-FULL.1.dar.sha512"
+  backup_at '2026-12-04 10:00' 0
+  [[ ! -e ${WORK}/mirror/2026-12/u-2026-12-03T1005-FULL.1.dar && ! -e ${WORK}/mirror/2026-12/u-2026-12-03T1005-FULL.1.dar.sha512 ]]
+  [[ -f ${WORK}/mirror/2026-12/t-2026-12-04T1000-INC.1.dar && -f ${WORK}/mirror/2026-12/t-2026-12-04T1000-INC.1.dar.sha512 ]]
+  [[ $(restored_state '2026-12-04 11:00' --from-mirror) == 'state 1' ]]
+}
+
 assert_stderr_mentions() {
   if [[ ${stderr} != *"$1"* ]]; then
     printf 'stderr does not mention: %s\n-- stderr --\n%s\n' "$1" "${stderr}" >&2

@@ -34,8 +34,8 @@ mirror_files() {
   assert_equal "${SSH} backup@mirror.example 'sha512sum -- ${MIRROR}/${MONTH}/${PREFIX}${STAMP}-FULL.1.dar'" "$(stub_calls ssh | sed -n 3p)" 'the check of the copy'
   grep -qE "^${PREFIX}${STAMP}-FULL mirror ok [0-9]+$" "${TARGET}/${MONTH}/verified"
   local -r filter="'--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/'"
-  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' --ignore-existing ${filter} -- ${TARGET}/ backup@mirror.example:${MIRROR}/
-rsync -a -n -i --size-only --timeout=600 -e '${SSH}' ${filter} -- ${TARGET}/ backup@mirror.example:${MIRROR}/" "$(stub_calls rsync | grep -v -e ' --server ' | head -n 2)" 'the rsync calls of the archives pass'
+  assert_equal "rsync -a -v --timeout=600 -e '${SSH}' --from0 --files-from=LIST --ignore-existing ${filter} -- ${TARGET}/ backup@mirror.example:${MIRROR}/
+rsync -a -n -i --size-only --timeout=600 -e '${SSH}' --from0 --files-from=LIST ${filter} -- ${TARGET}/ backup@mirror.example:${MIRROR}/" "$(stub_calls rsync | grep -v -e ' --server ' | head -n 2 | sed -E 's|--files-from=[^ ]*/backup-gen-mirror\.[^ ]*|--files-from=LIST|')" 'the rsync calls of the archives pass'
   assert_equal "${PREFIX}${STAMP}-FULL:" "$(<"${MIRROR}/${MONTH}/backup_deps")" "the mirror's backup_deps"
   assert_equal "${PREFIX}${STAMP}-FULL" "$(<"${MIRROR}/${MONTH}/latest_successful")" "the mirror's latest_successful"
 }

@@ -31,9 +31,11 @@ mirror_files() {
   run -0 --separate-stderr "${SCRIPT}"
   assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
   cmp -- "${MONTH_DIR}/latest_successful" "${MIRROR}/${MONTH}/latest_successful"
+  local -r filter="'--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/'"
+  local -r calls=$(stub_calls lvremove rsync | head -n 3 | sed -E 's|--files-from=[^ ]*/backup-gen-mirror\.[^ ]*|--files-from=LIST|')
   assert_equal "lvremove --force vg0/root-backsnap
-rsync -a -v --timeout=600 --ignore-existing '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' -- ${TARGET}/ ${MIRROR}/
-rsync -a -n -i --size-only --timeout=600 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls lvremove rsync | head -n 3)" 'the last commands'
+rsync -a -v --timeout=600 --from0 --files-from=LIST --ignore-existing ${filter} -- ${TARGET}/ ${MIRROR}/
+rsync -a -n -i --size-only --timeout=600 --from0 --files-from=LIST ${filter} -- ${TARGET}/ ${MIRROR}/" "${calls}" 'the last commands'
 }
 
 @test "the partial slices a run killed at 23:59 on the last day of a month left are swept, never mirrored" {
