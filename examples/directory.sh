@@ -3330,11 +3330,12 @@ make_run_state_dir() {
 }
 
 # note_child_result COMMAND...: what run_child just ran, for the summary: test_archive's dar -t, and
-# the mirror's bookkeeping pass (its last rsync: once it worked, the mirror holds the new archives).
+# the mirror's bookkeeping written back (its last rsync, to the mirror: once it worked, the mirror
+# holds the new archives; the read of the mirror's bookkeeping before it is not that).
 note_child_result() {
   if [[ $1 == dar && ${2-} == -t ]]; then
     VERIFY_STATUS=${CHILD_STATUS}
-  elif [[ $1 == rsync && " $* " == *' --include=latest_successful '* && -n ${RUN_STATE_DIR} ]] && ((CHILD_STATUS == 0 || CHILD_STATUS == 24)); then
+  elif [[ $1 == rsync && " $* " == *' --include=latest_successful '* && ${!#} == "${MIRROR_TARGET_DIR:-}/" && -n ${RUN_STATE_DIR} ]] && ((CHILD_STATUS == 0 || CHILD_STATUS == 24)); then
     : 2>/dev/null >"${RUN_STATE_DIR}/mirror-copied" || true
   fi
 }

@@ -2684,7 +2684,7 @@ copy_to_mirror() {
 # the target) every slice and sha512 file of an archive that a backup_deps of the target records,
 # whichever profile's: the archives pass copies these and nothing else. The slices of a publish
 # killed before its record (of this profile, or of another that shares the target and has not run
-# since) never leave the host.
+# since) never leave the host. find -H: the target may be a symbolic link to its directory.
 MIRROR_FILE_LIST=
 list_recorded_files() {
   local deps line file base
@@ -2706,7 +2706,7 @@ list_recorded_files() {
         printf '%s\0' "${file#"${BACKUP_TARGET}/"}"
       fi
     done
-  done < <(find "${BACKUP_TARGET}" -path "${BACKUP_TARGET}/*/catalogues" -prune -o -type f -name backup_deps -print0) >"${MIRROR_FILE_LIST}"
+  done < <(find -H "${BACKUP_TARGET}" -path "${BACKUP_TARGET}/*/catalogues" -prune -o -type f -name backup_deps -print0) >"${MIRROR_FILE_LIST}"
 }
 
 # report_mirror_differences TRANSPORT...: a file of the target whose size differs from the mirror's
@@ -2746,7 +2746,7 @@ merge_mirror_bookkeeping() {
   while IFS= read -r -d '' deps; do
     relative=${deps#"${BACKUP_TARGET}/"}
     merge_deps_file "${deps}" "${staging}/${relative}"
-  done < <(find "${BACKUP_TARGET}" -path "${BACKUP_TARGET}/*/catalogues" -prune -o -type f -name backup_deps -print0)
+  done < <(find -H "${BACKUP_TARGET}" -path "${BACKUP_TARGET}/*/catalogues" -prune -o -type f -name backup_deps -print0)
   mirror_rsync 'the bookkeeping' "${staging}/" "${MIRROR_TARGET_DIR}/" "$@" '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*'
   remove_temporary_file "${staging}"
   unset 'TEMPORARY_FILES[-1]'
@@ -4700,11 +4700,12 @@ make_run_state_dir() {
 }
 
 # note_child_result COMMAND...: what run_child just ran, for the summary: test_archive's dar -t, and
-# the mirror's bookkeeping pass (its last rsync: once it worked, the mirror holds the new archives).
+# the mirror's bookkeeping written back (its last rsync, to the mirror: once it worked, the mirror
+# holds the new archives; the read of the mirror's bookkeeping before it is not that).
 note_child_result() {
   if [[ $1 == dar && ${2-} == -t ]]; then
     VERIFY_STATUS=${CHILD_STATUS}
-  elif [[ $1 == rsync && " $* " == *' --include=latest_successful '* && -n ${RUN_STATE_DIR} ]] && ((CHILD_STATUS == 0 || CHILD_STATUS == 24)); then
+  elif [[ $1 == rsync && " $* " == *' --include=latest_successful '* && ${!#} == "${MIRROR_TARGET_DIR:-}/" && -n ${RUN_STATE_DIR} ]] && ((CHILD_STATUS == 0 || CHILD_STATUS == 24)); then
     : 2>/dev/null >"${RUN_STATE_DIR}/mirror-copied" || true
   fi
 }

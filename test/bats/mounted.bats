@@ -37,10 +37,13 @@ mirror_files() {
   run -0 --separate-stderr "${SCRIPT}"
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
   assert_equal "$(target_files | grep -vx .backup-gen.lock | grep -v "/verified$")" "$(mirror_files)" 'the files in the mirror'
+  local -r filter="'--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified --exclude=pruned '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/'"
   assert_equal "mountpoint -q -- ${TARGET}
 mountpoint -q -- ${MIRROR}
-rsync -a -v --timeout=2 '--exclude=.*.partial.*' '--exclude=.*.tmp' --exclude=/.backup-gen.lock --exclude=backup_deps --exclude=latest_successful --exclude=verified -- ${TARGET}/ ${MIRROR}/
-rsync -a -v --timeout=2 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${TARGET}/ ${MIRROR}/" "$(stub_calls mountpoint rsync)" 'the mount checks and the copy'
+rsync -a -v --timeout=2 --from0 --files-from=LIST --ignore-existing ${filter} -- ${TARGET}/ ${MIRROR}/
+rsync -a -n -i --size-only --timeout=2 --from0 --files-from=LIST ${filter} -- ${TARGET}/ ${MIRROR}/
+rsync -a -v --timeout=2 '--exclude=[0-9][0-9][0-9][0-9]-[0-9][0-9]/catalogues/' '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- ${MIRROR}/ STAGING/
+rsync -a -v --timeout=2 '--include=*/' --include=backup_deps --include=latest_successful '--exclude=*' -- STAGING/ ${MIRROR}/" "$(stub_calls mountpoint rsync | sed -E -e 's|--files-from=[^ ]*/backup-gen-mirror\.[^ ]*|--files-from=LIST|' -e 's|[^ ]*/backup-gen-mirror\.[^ /]*/|STAGING/|g')" 'the mount checks and the copy'
 }
 
 @test "a mirror that is not a mount point is not copied to, naming the key; the backup is kept" {
