@@ -31,7 +31,7 @@ say "the next run sweeps and succeeds"
 run_script "${SCRIPT}"
 check_eq "the next run finishes with warnings (exit 2: the sweep is a warning; archives complete)" 2 "${RUN_STATUS}"
 check_contains "it warns about the leftover snapshot" "${RUN_ERR}" "WARNING: found snapshot ${VG}/root-backsnap of root left by an earlier run"
-check_contains "it warns about the partial slices" "${RUN_ERR}" "unfinished slice(s) left in ${SET}"
+check_contains "it warns about the partial slices" "${RUN_ERR}" "unfinished file(s) left in ${TARGET} by an earlier run"
 check_lacks "no ERROR" "${RUN_ERR}" "ERROR"
 inc=$(cat -- "${SET}/latest_successful")
 check_chain "${SET}" "${full}" "${inc}"

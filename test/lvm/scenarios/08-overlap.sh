@@ -107,7 +107,7 @@ wait_run "${waiter_pid}" "${waiter_base}"
 note "the waiter finished $(awk -v s="${killed_at}" -v e="${EPOCHREALTIME}" 'BEGIN { printf "%.1f", e - s }') s after the SIGKILL, exit ${RUN_STATUS}"
 check_eq "the waiter exits 2 (it swept what the killed run left; archives complete)" 2 "${RUN_STATUS}"
 check_contains "it warns about the leftover snapshot" "${RUN_ERR}" "WARNING: found snapshot ${VG}/root-backsnap of root left by an earlier run"
-check_contains "it warns about the partial slices" "${RUN_ERR}" "unfinished slice(s) left in ${SET}"
+check_contains "it warns about the partial slices" "${RUN_ERR}" "unfinished file(s) left in ${TARGET} by an earlier run"
 check_lacks "no ERROR" "${RUN_ERR}" "ERROR"
 check_contains "it made an INC on the last one" "${RUN_LOG}" "Based on parent: ${inc3}"
 inc4=$(cat -- "${SET}/latest_successful")
