@@ -746,7 +746,7 @@ parse_args() {
       *)
         OPTION_WORDS=1
         "${COMMAND}_option" "$@"
-        ((OPTION_WORDS > 0)) || usage_error "unknown argument '$1'$([[ ${COMMAND} == backup ]] || printf ' for %s' "${COMMAND}")"
+        ((OPTION_WORDS > 0)) || usage_error "unknown argument '$1'$([[ ${COMMAND} == backup ]] || printf ' for %s' "${COMMAND}")$([[ ${COMMAND} != restore ]] || printf " (a PATH that begins with '-' goes after '--': restore --to DIR -- PATH...)")"
         shift $((OPTION_WORDS - 1))
         ;;
     esac

@@ -127,9 +127,14 @@ FILESYSTEMS_INSIDE=()
 declare -A ORIGIN_SEGMENT_TYPE=() ORIGIN_POOL=() ORIGIN_FILESYSTEM=()
 # Bytes the snapshots of each volume group need (preflight_free_space), for snapshots = together.
 declare -A SNAPSHOT_ROOM_NEEDED=()
-# A thin snapshot's pool watcher (start_pool_watcher), the file it writes its alarm to, and what
+# What thin snapshots may take from each pool (thin_room's THIN_NEED, added up by check_lvm_source),
+# and the room each pool had below its threshold, for snapshots = together.
+declare -A THIN_ROOM_NEEDED=() THIN_ROOM_BELOW=() THIN_POOL_THRESHOLD=()
+THIN_NEED=0
+THIN_HEADROOM=0
+# The thin pool watchers (start_pool_watcher), the file they write an alarm to, and what
 # parse_pool_use last read.
-POOL_WATCHER_PID=
+POOL_WATCHER_PIDS=()
 POOL_ALARM_FILE=
 POOL_DATA=
 POOL_METADATA=
@@ -519,6 +524,10 @@ unmount() {
 
 remove_mount_dir() {
   local -r dir=$1
+  # The record of who made it (make_mount_dir), the one file a mount directory holds.
+  if { ((NOOP)) && [[ ${dir} == */backup-gen.?????????? ]]; } || [[ -f ${dir}/${MOUNT_DIR_OWNER} && ! -L ${dir}/${MOUNT_DIR_OWNER} ]]; then
+    run rm -f -- "${dir}/${MOUNT_DIR_OWNER}"
+  fi
   if ((NOOP)) || [[ -d ${dir} ]]; then
     run rmdir -- "${dir}"
   fi
@@ -1103,7 +1112,7 @@ parse_args() {
       *)
         OPTION_WORDS=1
         "${COMMAND}_option" "$@"
-        ((OPTION_WORDS > 0)) || usage_error "unknown argument '$1'$([[ ${COMMAND} == backup ]] || printf ' for %s' "${COMMAND}")"
+        ((OPTION_WORDS > 0)) || usage_error "unknown argument '$1'$([[ ${COMMAND} == backup ]] || printf ' for %s' "${COMMAND}")$([[ ${COMMAND} != restore ]] || printf " (a PATH that begins with '-' goes after '--': restore --to DIR -- PATH...)")"
         shift $((OPTION_WORDS - 1))
         ;;
     esac
@@ -1157,15 +1166,22 @@ check_environment() {
 # say, never what happens to have the name.
 readonly SNAPSHOT_TAG=backup-gen
 RUN_TAG=
+# The file in a mount directory that names the process that made it (make_mount_dir).
+readonly MOUNT_DIR_OWNER=made-by
 
 # set_run_tag: this run's tag, from the kernel's boot id and this process's start time.
 set_run_tag() {
+  RUN_TAG=$(run_tag_of "$$")
+}
+
+# run_tag_of PID: backup-gen-run.BOOT_ID.PID.START of the live process PID (run_is_alive reads it).
+run_tag_of() {
   local boot_id line
   local -a fields
   boot_id=$(</proc/sys/kernel/random/boot_id)
-  IFS= read -r line <"/proc/$$/stat"
+  IFS= read -r line <"/proc/$1/stat"
   read -r -a fields <<<"${line##*) }"
-  RUN_TAG=backup-gen-run.${boot_id}.$$.${fields[19]}
+  printf 'backup-gen-run.%s.%s.%s\n' "${boot_id}" "$1" "${fields[19]}"
 }
 
 # run_of_tags TAGS: the backup-gen-run tag among LVM's comma-separated TAGS, or fail.
@@ -1260,6 +1276,40 @@ sweep_leftover_snapshot() {
     remove_mount_dir "${mount_dir}"
   done
   remove_snapshot "${volume_group}/${snapshot}" "${creator}"
+}
+
+# sweep_leftover_mount_dirs: the mount directories (TMPDIR/backup-gen.??????????) that a run which
+# is gone left without a snapshot mounted in them: killed between its anchor mount and the snapshot's
+# mount (the anchor stays mounted for ever otherwise), or between mktemp and its owner record. A
+# directory with something mounted on D/root is sweep_leftover_snapshot's, which first checks that
+# nobody uses the snapshot; one a live process owns is never touched.
+sweep_leftover_mount_dirs() {
+  local dir owner
+  for dir in "${TMPDIR:-/tmp}"/backup-gen.??????????; do
+    if [[ -L ${dir} || ! -d ${dir} || ! -O ${dir} ]] || mountpoint -q -- "${dir}/root"; then
+      continue
+    fi
+    owner=
+    if [[ -f ${dir}/${MOUNT_DIR_OWNER} ]]; then
+      owner=$(<"${dir}/${MOUNT_DIR_OWNER}")
+      if [[ ${owner} != backup-gen-run.*.*.* ]] || run_is_alive "${owner}"; then
+        continue
+      fi
+    elif mountpoint -q -- "${dir}" || [[ -z $(find "${dir}" -maxdepth 0 -empty -mmin +5) ]]; then
+      # No record: a backup-gen from before the records, or a run between mktemp and the record a
+      # moment ago. Only an empty directory, minutes old and not mounted, is surely a dead run's.
+      continue
+    fi
+    warn "found mount directory ${dir} left by a run that was killed before it mounted a snapshot there (${owner:-no owner recorded}); removing it"
+    if mountpoint -q -- "${dir}"; then
+      run mount --make-rprivate -- "${dir}"
+      run umount -- "${dir}"
+    fi
+    if [[ -d ${dir}/root ]]; then
+      remove_mount_dir "${dir}/root"
+    fi
+    remove_mount_dir "${dir}"
+  done
 }
 
 # lv_facts VG NAME: "ORIGIN|TAGS" of logical volume NAME (ORIGIN "" when it is no snapshot), by name
@@ -1475,15 +1525,21 @@ check_snapshot_intact() {
 # make_mount_dir: a fresh directory D with the snapshot to be mounted on D/root. D is first made a
 # private mount of itself (an anchor): the host's / is a shared mount on systemd hosts, and a mount
 # under a shared parent propagates to its peers, so without the anchor the snapshot and its bind
-# mounts would appear (and be unmounted) in every peer namespace. MOUNT_DIR is D/root.
+# mounts would appear (and be unmounted) in every peer namespace. MOUNT_DIR is D/root. Before the
+# anchor is mounted, D/MOUNT_DIR_OWNER records the process that makes it: a run killed before the
+# snapshot is mounted on D/root leaves an anchor that no snapshot leads to, and the next run finds
+# it by that record (sweep_leftover_mount_dirs).
 make_mount_dir() {
   local -r template=${TMPDIR:-/tmp}/backup-gen.XXXXXXXXXX
   local dir
   if ((NOOP)); then
     run mktemp -d -- "${template}"
     dir=${template}
+    printf '# a real run records here which process made it: %s\n' "$(shell_quote "${dir}/${MOUNT_DIR_OWNER}")" >&3
   else
     dir=$(mktemp -d -- "${template}")
+    run_tag_of "${BASHPID}" >"${dir}/${MOUNT_DIR_OWNER}" ||
+      die "cannot write to the new mount directory ${dir}"
   fi
   MOUNT_DIRS+=("${dir}")
   MOUNTED+=("${dir}")
@@ -1734,6 +1790,9 @@ check_subdirs_present() {
 # checked again before publishing; past thin_pool_threshold the backup gives up, never the live system.
 # Columns are picked by name (lv_name first, --separator), never by position.
 readonly -a POOL_USE_LVS=(lvs --noheadings --separator '|' --nosuffix -o 'lv_name,data_percent,metadata_percent,lv_attr,lv_health_status')
+# The sizes a thin snapshot's room is counted from: the pool's and the origin's, in bytes, with how
+# much of each is mapped (data_percent), in one call.
+readonly -a THIN_SIZE_LVS=(lvs --noheadings --separator '|' --units b --nosuffix -o 'lv_name,lv_size,data_percent')
 # How often the watcher looks, and how long one look may take (lvs waits for the VG's lock).
 readonly POOL_WATCH_SECONDS=2 POOL_QUERY_TIMEOUT=10
 
@@ -1815,11 +1874,58 @@ pool_passed_message() {
     "${volume_group}" "${pool}" "${threshold}" "${section}" "${when}" "$(pool_use_text)" "${done_about_it}" "${volume_group}" "${pool}"
 }
 
-# check_pool_room VG POOL ORIGIN THRESHOLD SECTION: before lvcreate. A pool already past the
-# threshold leaves the snapshot's copy-on-write too little room: nothing is created.
+# thin_room VG POOL ORIGIN THRESHOLD RESERVE: sets THIN_NEED, what a thin snapshot of ORIGIN may
+# take from POOL while it exists (RESERVE bytes when the profile states one, -1 when not: every block ORIGIN
+# maps now: a rewrite of all of it copies each one), and THIN_HEADROOM, what POOL has below
+# THRESHOLD now (negative past it). Fails when lvs cannot tell.
+thin_room() {
+  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 reserve=$5
+  local listing name size percent pool_size='' pool_percent='' origin_size='' origin_percent=''
+  listing=$(query timeout "${POOL_QUERY_TIMEOUT}" "${THIN_SIZE_LVS[@]}" "${volume_group}/${pool}" "${volume_group}/${origin}") || return 1
+  while IFS='|' read -r name size percent; do
+    name=${name//[[:space:]]/}
+    size=${size//[[:space:]]/}
+    percent=${percent//[[:space:]]/}
+    if [[ ! ${size} =~ ^[0-9]+$ || ! ${percent} =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+      continue
+    elif [[ ${name} == "${pool}" ]]; then
+      pool_size=${size} pool_percent=${percent}
+    elif [[ ${name} == "${origin}" ]]; then
+      origin_size=${size} origin_percent=${percent}
+    fi
+  done <<<"${listing}"
+  if [[ -z ${pool_size} || -z ${origin_size} ]]; then
+    return 1
+  fi
+  if ((reserve >= 0)); then
+    THIN_NEED=${reserve}
+  else
+    THIN_NEED=$((origin_size / 100 * $(hundredths "${origin_percent}") / 100))
+  fi
+  THIN_HEADROOM=$((pool_size / 100 * (threshold * 100 - $(hundredths "${pool_percent}")) / 100))
+}
+
+# mebibytes BYTES: rounded up.
+mebibytes() {
+  printf '%d\n' $((($1 + 1048575) / 1048576))
+}
+
+# thin_room_message VG POOL THRESHOLD SECTION NEED HEADROOM WHAT: why a snapshot is refused, with
+# how much to grow the pool (its growth counts up to THRESHOLD percent) and the alternative.
+thin_room_message() {
+  local -r volume_group=$1 pool=$2 threshold=$3 section=$4 need=$5 headroom=$6 what=$7
+  local -r grow=$((((need - headroom) * 100 / threshold + 1048575) / 1048576))
+  printf 'thin pool %s/%s cannot take %s while the snapshot exists: that is %s MiB, and the pool has %s MiB below thin_pool_threshold = %d%% [%s] (%s): a writer faster than the watcher would fill the pool, and a full pool fails the live writes of every volume in it; grow the pool by %s MiB or more (lvextend --size +%sM %s/%s), or state in [%s] how much the writes made during a backup can take, with thin_snapshot_reserve = SIZE (the backup still gives up at the threshold)' \
+    "${volume_group}" "${pool}" "${what}" "$(mebibytes "${need}")" "$((headroom > 0 ? headroom / 1048576 : 0))" "${threshold}" "${section}" "$(pool_use_text)" "${grow}" "${grow}" "${volume_group}" "${pool}" "${section}"
+}
+
+# check_pool_room VG POOL ORIGIN THRESHOLD SECTION RESERVE: before lvcreate. A pool already past the
+# threshold, or without room below it for what the snapshot may take (thin_room), is refused:
+# nothing is created. THIN_NEED and THIN_HEADROOM stay set, for the snapshots taken together.
 check_pool_room() {
-  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5
-  local listing
+  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5 reserve=$6
+  local listing what
+  THIN_NEED=0 THIN_HEADROOM=0
   if [[ -z ${pool} ]]; then
     return 0
   fi
@@ -1834,46 +1940,62 @@ check_pool_room() {
   if pool_in_danger "${threshold}"; then
     die "thin pool ${volume_group}/${pool} is too full to snapshot ${origin}: $(pool_use_text), over thin_pool_threshold = ${threshold}% [${section}]; the snapshot's copy-on-write would take the rest, and a full pool fails the live writes to every volume in it: grow the pool (lvextend --size +SIZE ${volume_group}/${pool}, or --poolmetadatasize +SIZE for metadata), free space in it, or raise thin_pool_threshold"
   fi
-  log INFO "thin pool ${volume_group}/${pool} before the snapshot: $(pool_use_text) (thin_pool_threshold = ${threshold}%)"
+  if ! thin_room "${volume_group}" "${pool}" "${origin}" "${threshold}" "${reserve}"; then
+    if ((NOOP)); then
+      return 0
+    fi
+    die "cannot read the sizes of thin pool ${volume_group}/${pool} and of ${origin} (lvs failed, took over ${POOL_QUERY_TIMEOUT} s, or reported none); not making a snapshot in it"
+  fi
+  if ((reserve >= 0)); then
+    what="thin_snapshot_reserve = $(mebibytes "${reserve}") MiB"
+  else
+    what="a rewrite of all that ${origin} holds"
+  fi
+  if ((THIN_NEED > THIN_HEADROOM)); then
+    die "$(thin_room_message "${volume_group}" "${pool}" "${threshold}" "${section}" "${THIN_NEED}" "${THIN_HEADROOM}" "${what}")"
+  fi
+  log INFO "thin pool ${volume_group}/${pool} before the snapshot: $(pool_use_text) (thin_pool_threshold = ${threshold}%); room for ${what} ($(mebibytes "${THIN_NEED}") MiB): $((THIN_HEADROOM / 1048576)) MiB below the threshold"
 }
 
-# start_pool_watcher VG POOL ORIGIN THRESHOLD SECTION: just before dar reads a thin snapshot. Past
-# the threshold the watcher writes why to POOL_ALARM_FILE and sends USR1 to this source's shell,
-# whose on_pool_alarm fails the source at once: its teardown stops dar and removes the snapshot,
-# which gives the pool its copy-on-write blocks back.
+# start_pool_watcher VG POOL THRESHOLD SECTION WHEN DONE: while a thin snapshot in POOL exists and
+# this shell waits for dar (a source's) or for the sources (the run's, with snapshots = together).
+# Past the threshold the watcher writes why to POOL_ALARM_FILE (WHEN it passed, DONE about it) and
+# sends USR1 to this shell, whose on_pool_alarm fails it at once: its teardown stops dar (or the
+# sources) and removes the snapshots, which gives the pool its copy-on-write blocks back.
 start_pool_watcher() {
-  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5
+  local -r volume_group=$1 pool=$2 threshold=$3 section=$4 when=$5 done_about_it=$6
   local source_pid
   if [[ -z ${pool} ]]; then
     return 0
   fi
   if ((NOOP)); then
-    printf '# while dar runs, a real run looks every %d s at thin pool %s/%s (%s) and stops dar, removes the snapshot and fails if its data or metadata use passes %d%%\n' \
-      "${POOL_WATCH_SECONDS}" "${volume_group}" "${pool}" "$(shell_quote timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}")" "${threshold}" >&3
+    printf '# %s, a real run looks every %d s at thin pool %s/%s (%s) and fails if its data or metadata use passes %d%%: %s\n' \
+      "${when}" "${POOL_WATCH_SECONDS}" "${volume_group}" "${pool}" "$(shell_quote timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}")" "${threshold}" "${done_about_it}" >&3
     return 0
   fi
-  POOL_ALARM_FILE=$(make_scratch pool) ||
-    die "cannot create a file in ${TMPDIR:-/tmp} for the thin pool watcher"
+  if [[ -z ${POOL_ALARM_FILE} ]]; then
+    POOL_ALARM_FILE=$(make_scratch pool) ||
+      die "cannot create a file in ${TMPDIR:-/tmp} for the thin pool watcher"
+  fi
   # Read here: the words of "command &" are expanded in the child, where BASHPID is the child's own.
   source_pid=${BASHPID}
   trap on_pool_alarm USR1
-  watch_pool "${volume_group}" "${pool}" "${origin}" "${threshold}" "${section}" "${source_pid}" 9>&- &
-  POOL_WATCHER_PID=$!
+  watch_pool "${volume_group}" "${pool}" "${threshold}" "${section}" "${source_pid}" "${when}" "${done_about_it}" 9>&- &
+  POOL_WATCHER_PIDS+=("$!")
 }
 
-# watch_pool VG POOL ORIGIN THRESHOLD SECTION SOURCE_PID: the watcher, in the background, without
-# the lock (fd 9). It ends by itself once the source's shell is gone; a look that fails or hangs
-# (timeout) is only retried: the check after dar reads the pool once more.
+# watch_pool VG POOL THRESHOLD SECTION SOURCE_PID WHEN DONE: the watcher, in the background, without
+# the lock (fd 9). It ends by itself once the shell it watches for is gone; a look that fails or
+# hangs (timeout) is only retried: the check after dar reads the pool once more.
 watch_pool() {
-  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5 source_pid=$6
+  local -r volume_group=$1 pool=$2 threshold=$3 section=$4 source_pid=$5 when=$6 done_about_it=$7
   local listing never
   # A read on a pipe no one writes: a pause that starts no process each round.
   exec {never}<> <(:)
   while kill -0 "${source_pid}" 2>/dev/null; do
     if listing=$(timeout "${POOL_QUERY_TIMEOUT}" "${POOL_USE_LVS[@]}" "${volume_group}/${pool}" 2>/dev/null) &&
       parse_pool_use "${pool}" "${listing}" && pool_in_danger "${threshold}"; then
-      pool_passed_message "${volume_group}" "${pool}" "${threshold}" "${section}" "while dar read the snapshot of ${origin}" \
-        'dar was stopped and the snapshot removed before the pool could fill up and fail the live writes' >"${POOL_ALARM_FILE}"
+      pool_passed_message "${volume_group}" "${pool}" "${threshold}" "${section}" "${when}" "${done_about_it}" >"${POOL_ALARM_FILE}"
       # Again every second until stopped: bash can miss a signal that comes just as its wait begins,
       # and on_pool_alarm only acts once (the source's teardown ignores USR1).
       while kill -USR1 "${source_pid}" 2>/dev/null; do
@@ -1895,13 +2017,14 @@ on_pool_alarm() {
 # stop_pool_watcher: right after dar, and in teardown. The watcher and the lvs it may be waiting for
 # are stopped and waited for: no alarm comes after this.
 stop_pool_watcher() {
+  local watcher
   local -a below=()
-  if [[ -n ${POOL_WATCHER_PID} ]]; then
-    mapfile -t below < <(descendants "${POOL_WATCHER_PID}")
-    kill -TERM "${POOL_WATCHER_PID}" "${below[@]%% *}" 2>/dev/null || true
-    wait "${POOL_WATCHER_PID}" 2>/dev/null || true
-    POOL_WATCHER_PID=
-  fi
+  for watcher in "${POOL_WATCHER_PIDS[@]}"; do
+    mapfile -t below < <(descendants "${watcher}")
+    kill -TERM "${watcher}" "${below[@]%% *}" 2>/dev/null || true
+    wait "${watcher}" 2>/dev/null || true
+  done
+  POOL_WATCHER_PIDS=()
 }
 
 # end_pool_watch: teardown's step: the watcher stopped and its alarm file removed.
@@ -2814,7 +2937,10 @@ check_lvm_source() {
   check_snapshot_size "${volume_group}" "${origin}" "${segment_type}" "${#snapshot_size[@]}" "${profile_section}"
   check_origin_active "${volume_group}" "${origin}"
   pool=$(thin_pool_of "${volume_group}" "${origin}" "${segment_type}")
-  check_pool_room "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${profile_section}"
+  check_pool_room "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${profile_section}" "${thin_snapshot_reserve}"
+  if [[ -n ${pool} ]]; then
+    count_thin_room "${volume_group}/${pool}"
+  fi
   type=$(filesystem_type "/dev/${volume_group}/${origin}")
   check_filesystem_kind "${volume_group}" "${origin}" "${type}"
   name_filesystems_inside "${volume_group}/${origin}" "${bind_mounts[@]}"
@@ -2822,6 +2948,19 @@ check_lvm_source() {
   ORIGIN_SEGMENT_TYPE[${source_name}]=${segment_type}
   ORIGIN_POOL[${source_name}]=${pool}
   ORIGIN_FILESYSTEM[${source_name}]=${type}
+}
+
+# count_thin_room VG/POOL: what check_pool_room found, added to what the other sources' snapshots
+# in the pool may take (for snapshots = together; the lowest threshold and room of them counts).
+count_thin_room() {
+  local -r key=$1
+  THIN_ROOM_NEEDED[${key}]=$((${THIN_ROOM_NEEDED[${key}]:-0} + THIN_NEED))
+  if [[ -z ${THIN_ROOM_BELOW[${key}]:-} ]] || ((THIN_HEADROOM < THIN_ROOM_BELOW[${key}])); then
+    THIN_ROOM_BELOW[${key}]=${THIN_HEADROOM}
+  fi
+  if [[ -z ${THIN_POOL_THRESHOLD[${key}]:-} ]] || ((thin_pool_threshold < THIN_POOL_THRESHOLD[${key}])); then
+    THIN_POOL_THRESHOLD[${key}]=${thin_pool_threshold}
+  fi
 }
 
 # print_snapshot_room: "VG BYTES FREE", the room this source's snapshot takes from its volume group
@@ -2863,7 +3002,8 @@ archive_lvm_snapshot() {
   check_subdirs_present "${MOUNT_DIR}" "${subdirs[@]}"
   SNAPSHOT_IN_USE=${volume_group}/${snapshot}
   SNAPSHOT_IN_USE_TYPE=${segment_type}
-  start_pool_watcher "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${profile_section}"
+  start_pool_watcher "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}" "while dar read the snapshot of ${origin}" \
+    'dar was stopped and the snapshot removed before the pool could fill up and fail the live writes'
   archive_from=$(microseconds_now)
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
   archive_to=$(microseconds_now)
@@ -2932,15 +3072,46 @@ take_snapshots_together() {
     for name in "$@"; do
       RESULT_STATUS[${name}]=skipped
     done
+    return 0
+  fi
+  watch_pools_of_snapshots
+}
+
+# watch_pools_of_snapshots: every thin pool that holds a snapshot taken together is watched by the
+# run's own shell from now until every source has ended (end_watch_of_pools): a source's watcher
+# looks only while that source's dar runs, and the pool of a snapshot whose dar waits its turn
+# fills all the same.
+watch_pools_of_snapshots() {
+  local key
+  for key in "${!THIN_ROOM_NEEDED[@]}"; do
+    start_pool_watcher "${key%%/*}" "${key#*/}" "${THIN_POOL_THRESHOLD[${key}]}" "snapshots = together" \
+      'while the snapshots taken together existed' \
+      'the sources still running were stopped and the snapshots removed before the pool could fill up and fail the live writes'
+  done
+}
+
+# end_watch_of_pools: once every source has ended, the run's pool watchers stop; an alarm one of them
+# raised as the last source ended still fails the run.
+end_watch_of_pools() {
+  stop_pool_watcher
+  if [[ -n ${POOL_ALARM_FILE} && -s ${POOL_ALARM_FILE} ]]; then
+    die "$(<"${POOL_ALARM_FILE}")"
   fi
 }
 
 # check_room_for_all_snapshots: each volume group has room for all its snapshots at once (what
-# preflight_free_space added up for each; %FREE and %PVS sizes take what there is and are not in it).
+# preflight_free_space added up for each; %FREE and %PVS sizes take what there is and are not in it),
+# and each thin pool for what all its snapshots may take (count_thin_room).
 check_room_for_all_snapshots() {
-  local volume_group report free
-  local -a groups=()
+  local volume_group report free key
+  local -a groups=() pools=()
   # Thin snapshots and %FREE sizes need no room counted here: then there is no group to check.
+  mapfile -t pools < <(printf '%s\n' "${!THIN_ROOM_NEEDED[@]}" | sort)
+  for key in "${pools[@]}"; do
+    if [[ -n ${key} ]] && ((THIN_ROOM_NEEDED[${key}] > THIN_ROOM_BELOW[${key}])); then
+      die "$(thin_room_message "${key%%/*}" "${key#*/}" "${THIN_POOL_THRESHOLD[${key}]}" 'snapshots = together' "${THIN_ROOM_NEEDED[${key}]}" "${THIN_ROOM_BELOW[${key}]}" 'what all the snapshots taken together in it may take')"
+    fi
+  done
   if ((${#SNAPSHOT_ROOM_NEEDED[@]} == 0)); then
     return 0
   fi
@@ -2973,7 +3144,7 @@ source_data() {
   local -ra subdirs=()
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zzstd:3 -m 150 -an -Z '*.7z' -Z '*.apk' -Z '*.br' -Z '*.bz2' -Z '*.cab' -Z '*.crx' -Z '*.deb' -Z '*.ear' -Z '*.gem' -Z '*.gz' -Z '*.jar' -Z '*.lz' -Z '*.lz4' -Z '*.lzma' -Z '*.lzo' -Z '*.rar' -Z '*.rpm' -Z '*.snap' -Z '*.squashfs' -Z '*.tbz' -Z '*.tbz2' -Z '*.tgz' -Z '*.txz' -Z '*.tzst' -Z '*.war' -Z '*.whl' -Z '*.xpi' -Z '*.xz' -Z '*.Z' -Z '*.zip' -Z '*.zst' -Z '*.avif' -Z '*.gif' -Z '*.heic' -Z '*.heif' -Z '*.jp2' -Z '*.jpeg' -Z '*.jpg' -Z '*.jxl' -Z '*.png' -Z '*.webp' -Z '*.aac' -Z '*.flac' -Z '*.m4a' -Z '*.mp3' -Z '*.ogg' -Z '*.opus' -Z '*.wma' -Z '*.3gp' -Z '*.avi' -Z '*.flv' -Z '*.m4v' -Z '*.mkv' -Z '*.mov' -Z '*.mp4' -Z '*.mpeg' -Z '*.mpg' -Z '*.webm' -Z '*.wmv' -Z '*.docx' -Z '*.epub' -Z '*.odp' -Z '*.ods' -Z '*.odt' -Z '*.pdf' -Z '*.pptx' -Z '*.xlsx' -Z '*.woff' -Z '*.woff2' -Z '*.gpg' -Z '*.age' -acase)
   local -r source_name=data profile_section='volume data' snapshot_bytes=4294967296
-  local -r thin_pool_threshold=80
+  local -r thin_pool_threshold=80 thin_snapshot_reserve=-1
   "$@"
 }
 
@@ -2991,7 +3162,7 @@ source_binlog() {
   local -ra subdirs=()
   local -ra dar_options=(-N -Q -n -D --modified-data-detection=any-inode-change --hash sha512 -s 1875000000 -zzstd:3 -m 150 -an -Z '*.7z' -Z '*.apk' -Z '*.br' -Z '*.bz2' -Z '*.cab' -Z '*.crx' -Z '*.deb' -Z '*.ear' -Z '*.gem' -Z '*.gz' -Z '*.jar' -Z '*.lz' -Z '*.lz4' -Z '*.lzma' -Z '*.lzo' -Z '*.rar' -Z '*.rpm' -Z '*.snap' -Z '*.squashfs' -Z '*.tbz' -Z '*.tbz2' -Z '*.tgz' -Z '*.txz' -Z '*.tzst' -Z '*.war' -Z '*.whl' -Z '*.xpi' -Z '*.xz' -Z '*.Z' -Z '*.zip' -Z '*.zst' -Z '*.avif' -Z '*.gif' -Z '*.heic' -Z '*.heif' -Z '*.jp2' -Z '*.jpeg' -Z '*.jpg' -Z '*.jxl' -Z '*.png' -Z '*.webp' -Z '*.aac' -Z '*.flac' -Z '*.m4a' -Z '*.mp3' -Z '*.ogg' -Z '*.opus' -Z '*.wma' -Z '*.3gp' -Z '*.avi' -Z '*.flv' -Z '*.m4v' -Z '*.mkv' -Z '*.mov' -Z '*.mp4' -Z '*.mpeg' -Z '*.mpg' -Z '*.webm' -Z '*.wmv' -Z '*.docx' -Z '*.epub' -Z '*.odp' -Z '*.ods' -Z '*.odt' -Z '*.pdf' -Z '*.pptx' -Z '*.xlsx' -Z '*.woff' -Z '*.woff2' -Z '*.gpg' -Z '*.age' -acase)
   local -r source_name=binlog profile_section='volume binlog' snapshot_bytes=1073741824
-  local -r thin_pool_threshold=80
+  local -r thin_pool_threshold=80 thin_snapshot_reserve=-1
   "$@"
 }
 
@@ -3137,6 +3308,8 @@ start_source() {
     trap 'on_error "${LINENO}" "$?"' ERR
     # The other sources are the parent's: this subshell's teardown never stops them.
     SOURCE_PIDS=() SOURCE_START_TIMES=() SOURCE_ROOM=() SOURCE_DISKS=()
+    # So are the thin pool watchers of the snapshots taken together.
+    POOL_WATCHER_PIDS=() POOL_ALARM_FILE=
     SOURCE_RUNNING=${name}
     SOURCE_STARTED=${started}
     # What the hooks of the parent left (before_backup's) is the parent's to stop, at the run's end.
@@ -4913,12 +5086,14 @@ backup_command() {
   start_monitoring
   set_run_time
   set_run_tag
+  sweep_leftover_mount_dirs
   log INFO "backing up profile ${PROFILE_NAME}$( ((NOOP)) && printf ' (noop: nothing is changed)')"
   take_snapshots_together data binlog
   set_source_slots
   start_source data '' source_data archive_snapshot_taken_together
   start_source binlog '' source_binlog archive_snapshot_taken_together
   wait_for_sources
+  end_watch_of_pools
   check_sources_backed_up
   if ((PRUNE_AFTER_BACKUP)); then
     prune_sets target

@@ -120,6 +120,7 @@ function planSource(source: Source, profile: Profile, provenance: string[]): Pla
             sizeArguments: lvm.snapshotSize === undefined ? [] : [lvm.snapshotSize.option, lvm.snapshotSize.value],
             sizeBytes: lvm.snapshotSize?.option === '--size' ? sizeInBytes(lvm.snapshotSize.value) : 0,
             thinPoolThreshold: lvm.thinPoolThreshold,
+            thinReserveBytes: lvm.thinSnapshotReserve === undefined ? -1 : reserveBytes(lvm.thinSnapshotReserve),
             section: source.name === 'main' ? 'lvm' : `volume ${source.name}`,
             mountOptions: lvm.mountOptions,
           },

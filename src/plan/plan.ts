@@ -13,6 +13,8 @@ export interface PlannedSnapshot {
   sizeBytes: number;
   /** For a thin origin: the pool's use (data or metadata, percent) past which the backup gives up. */
   thinPoolThreshold: number;
+  /** For a thin origin: thin_snapshot_reserve in bytes, what its snapshot may take from the pool; -1 when not given: all that the origin maps (known at run time). */
+  thinReserveBytes: number;
   /** The section that configures it ("lvm" or "volume NAME"), for run-time messages. */
   section: string;
   /** The profile's extra mount options; the script adds ro (and nouuid for XFS) at run time. */

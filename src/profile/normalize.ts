@@ -57,7 +57,7 @@ class SectionReader {
   }
 }
 
-const LVM_KEYS = ['volume_group', 'logical_volume', 'snapshot_lv_name', 'snapshot_size', 'thin_pool_threshold', 'mount_options'];
+const LVM_KEYS = ['volume_group', 'logical_volume', 'snapshot_lv_name', 'snapshot_size', 'thin_pool_threshold', 'thin_snapshot_reserve', 'mount_options'];
 
 export function normalizeProfile(sections: TypedSection[]): { profile: Profile | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -188,7 +188,8 @@ function lvmSnapshot(reader: SectionReader, legacy: boolean): Source['lvm'] {
   if (reader.section?.written.has('snapshot_size') === true && snapshotSize === undefined) return undefined;
   if (volumeGroup === undefined || logicalVolume === undefined || snapshotName === undefined) return undefined;
   const thinPoolThreshold = reader.get<number>('thin_pool_threshold') ?? DEFAULT_THIN_POOL_THRESHOLD;
-  return { volumeGroup, logicalVolume, snapshotName, snapshotSize, thinPoolThreshold, mountOptions: reader.get<string[]>('mount_options') ?? [] };
+  const thinSnapshotReserve = reader.get<string>('thin_snapshot_reserve');
+  return { volumeGroup, logicalVolume, snapshotName, snapshotSize, thinPoolThreshold, thinSnapshotReserve, mountOptions: reader.get<string[]>('mount_options') ?? [] };
 }
 
 /** LOGICAL_VOLUME-backsnap, checked like a written name: a long origin name can push it past LVM's limit. */

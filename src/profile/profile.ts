@@ -10,6 +10,8 @@ export interface LvmSnapshot {
   snapshotSize?: SnapshotSize;
   /** Percent of a thin origin's pool (data or metadata) past which the snapshot is refused or given up. */
   thinPoolThreshold: number;
+  /** thin_snapshot_reserve as written (K, M, G or T); undefined: all that the thin origin maps. */
+  thinSnapshotReserve?: string;
   mountOptions: string[];
 }
 

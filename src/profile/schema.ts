@@ -79,6 +79,15 @@ const volumeKeys = (legacy: boolean): KeySpec[] => [
     original: false,
   },
   {
+    key: 'thin_snapshot_reserve',
+    kind: v.reserveSize,
+    default: '(all that logical_volume maps)',
+    doc: 'For a thin volume: how much of its thin pool the writes made to it while a backup runs may take (each block written while the snapshot exists is a new block of the pool). Before the snapshot the script checks that the pool has that much below thin_pool_threshold, and refuses the snapshot otherwise, saying by how much to grow the pool: a writer faster than the watcher could otherwise fill the pool and fail the live writes of every volume in it. Left out, it is all that the volume maps now (a rewrite of all of it); give a smaller size for a large volume of which a backup\'s window rewrites little. Not used for a thick (linear) origin.',
+    example: '2G',
+    commentedInExample: true,
+    original: false,
+  },
+  {
     key: 'mount_options',
     kind: v.mountOptions,
     default: '',

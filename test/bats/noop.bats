@@ -62,6 +62,7 @@ umount -- ${mnt}/boot
 umount -- ${mnt}
 umount -- ${anchor}
 rmdir -- ${mnt}
+rm -f -- ${anchor}/made-by
 rmdir -- ${anchor}
 lvremove --force vg0/root-backsnap
 dar -t ${MONTH_DIR}/.${name}.partial -N -Q

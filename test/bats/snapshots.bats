@@ -234,3 +234,61 @@ root-backsnap|root" "$(stub_lvs "${VG}")" 'the volumes of vg0'
   # In that order: the window's end, then the test of the archive, which no longer needs it.
   assert_equal 'INFO: snapshot vg0/root-backsn|INFO: dar -t read every slice |' "$(grep -E 'lived|dar -t read every slice' <<<"${stderr}" | cut -c1-30 | tr '\n' '|')" 'the order of the two lines'
 }
+
+# An anchor as a killed run left it before its snapshot was mounted: the directory bind-mounted on
+# itself, with root/ in it and, from this version on, the record of the process that made it.
+leftover_anchor() {
+  local -r anchor=$1 owner=$2
+  mkdir -p -- "${anchor}/root"
+  if [[ -n ${owner} ]]; then
+    printf '%s\n' "${owner}" >"${anchor}/made-by"
+  fi
+  "${STUB_BIN}/mount" --bind -- "${anchor}" "${anchor}"
+}
+
+# process_tree PID: the pids of every process below PID.
+process_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do
+    printf '%s\n' "${child}"
+    process_tree "${child}"
+  done
+}
+
+@test "SIGKILL between the anchor mount and the snapshot mount: the next run unmounts the anchor and removes its directory (issue 21, class 9)" {
+  STUB_HANG_mount=30 STUB_MATCH_mount=--make-private start_script "${SCRIPT}"
+  local hanging anchor
+  hanging=$(stub_wait_hanging mount)
+  anchor=$(stub_mounts | awk 'NR == 1 { print $2 }')
+  [[ ${anchor} == "${TMPDIR}"/backup-gen.?????????? ]]
+  [[ -f ${anchor}/made-by ]]
+  # SIGKILL to the script and every process below it, as to a run's whole process group.
+  # shellcheck disable=SC2046 # one pid a word
+  kill -KILL "${SCRIPT_PID}" $(process_tree "${SCRIPT_PID}")
+  wait "${SCRIPT_PID}" || true
+  while kill -0 "${hanging}" 2>/dev/null; do sleep 0.1; done
+  assert_equal "${anchor} ${anchor}" "$(stub_mounts)" 'precondition: the killed run left its anchor mounted'
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: found mount directory ${anchor} left by a run that was killed before it mounted a snapshot there (backup-gen-run."
+  assert_contains "${stderr}" 'WARNING: found snapshot vg0/root-backsnap of root left by an earlier run that did not finish; removing it'
+  [[ ! -e ${anchor} ]]
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+  assert_host_clean
+}
+
+@test "an anchor whose maker still runs, one without a record that is mounted, and a fresh empty directory are left alone; an old empty one is removed" {
+  local -r live=${TMPDIR}/backup-gen.LiveRun012 legacy=${TMPDIR}/backup-gen.0ldVersion fresh=${TMPDIR}/backup-gen.FreshDir01 stale=${TMPDIR}/backup-gen.StaleDir01
+  local start
+  start=$(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$$/stat")
+  leftover_anchor "${live}" "backup-gen-run.$(</proc/sys/kernel/random/boot_id).$$.${start}"
+  leftover_anchor "${legacy}" ''
+  mkdir -- "${fresh}" "${stale}"
+  touch -d '10 minutes ago' -- "${stale}"
+  run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: found mount directory ${stale} left by a run that was killed before it mounted a snapshot there (no owner recorded); removing it"
+  assert_equal 1 "$(grep -c 'WARNING: found mount directory' <<<"${stderr}")" 'mount directories swept'
+  [[ ! -e ${stale} && -d ${fresh} && -f ${live}/made-by && -d ${legacy}/root ]]
+  assert_equal "${live} ${live}
+${legacy} ${legacy}" "$(stub_mounts)" 'the anchors left mounted'
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+}

@@ -37,8 +37,9 @@ assert_nothing_published() {
   run -0 --separate-stderr "${SCRIPT}" -l INFO
   assert_equal "lvs --noheadings --separator '|' -o lv_name,pool_lv vg0/root
 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool
-lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg0/root" "$(stub_calls lvs lvcreate | grep -e pool -e lvcreate | sed -n 1,3p)" 'the pool queries before lvcreate'
-  assert_contains "${stderr}" 'INFO: thin pool vg0/pool before the snapshot: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%)'
+lvs --noheadings --separator '|' --units b --nosuffix -o lv_name,lv_size,data_percent vg0/pool vg0/root
+lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg0/root" "$(stub_calls lvs lvcreate | grep -e pool -e lvcreate | sed -n 1,4p)" 'the pool queries before lvcreate'
+  assert_contains "${stderr}" 'INFO: thin pool vg0/pool before the snapshot: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%); room for a rewrite of all that root holds (2048 MiB): 71680 MiB below the threshold'
   assert_contains "${stderr}" 'INFO: thin pool vg0/pool after dar: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%)'
   assert_latest_successful "${PREFIX}${STAMP}-INC"
   assert_host_clean
@@ -110,10 +111,111 @@ lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg
   run -0 --separate-stderr "${NOOP_SCRIPT}"
   assert_has_line "${output}" "# read-only query, run in noop mode too: lvs --noheadings --separator '|' -o lv_name,pool_lv vg0/root"
   assert_has_line "${output}" "# read-only query, run in noop mode too: timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool"
-  assert_has_line "${output}" "# while dar runs, a real run looks every 2 s at thin pool vg0/pool (timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool) and stops dar, removes the snapshot and fails if its data or metadata use passes 80%"
+  assert_has_line "${output}" "# read-only query, run in noop mode too: timeout 10 lvs --noheadings --separator '|' --units b --nosuffix -o lv_name,lv_size,data_percent vg0/pool vg0/root"
+  assert_has_line "${output}" "# while dar read the snapshot of root, a real run looks every 2 s at thin pool vg0/pool (timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool) and fails if its data or metadata use passes 80%: dar was stopped and the snapshot removed before the pool could fill up and fail the live writes"
   assert_has_line "${output}" "# a real run checks here that thin pool vg0/pool stayed under 80%: timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool"
   assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
   refute_contains "$(stub_calls dar)" 'dar -c' 'the dar calls'
   assert_equal "${BEFORE}" "$(target_files)" 'the files in the target'
+  assert_host_clean
+}
+
+# compile_profile NAME TEXT: TEXT (with @TARGET@ and @TREE@ replaced) compiled into
+# $BATS_FILE_TMPDIR/NAME.sh; prints the script's path.
+compile_profile() {
+  local -r profile=${BATS_TEST_TMPDIR}/$1.ini script=${BATS_TEST_TMPDIR}/$1.sh
+  local text=$2
+  text=${text//@TARGET@/${TARGET}}
+  text=${text//@TREE@/${SNAPSHOT_TREE}}
+  printf '%s\n' "${text}" >"${profile}"
+  node "${PROJECT_ROOT}/dist/cli.js" -o "${script}" "${profile}" >/dev/null || return 1
+  printf '%s\n' "${script}"
+}
+
+@test "a pool without room below the threshold for a rewrite of all the origin maps is refused before lvcreate, saying by how much to grow it (issue 21, class 10)" {
+  stub_pool_use 50.00 5.00
+  export STUB_POOL_SIZE=1073741824
+  run -1 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool cannot take a rewrite of all that root holds while the snapshot exists: that is 2048 MiB, and the pool has 307 MiB below thin_pool_threshold = 80% [lvm] (data 50.00%, metadata 5.00%): a writer faster than the watcher would fill the pool, and a full pool fails the live writes of every volume in it; grow the pool by 2176 MiB or more (lvextend --size +2176M vg0/pool), or state in [lvm] how much the writes made during a backup can take, with thin_snapshot_reserve = SIZE'
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+  assert_nothing_published
+}
+
+@test "thin_snapshot_reserve states what the writes during a backup may take: the same pool then has room" {
+  stub_pool_use 50.00 5.00
+  export STUB_POOL_SIZE=1073741824
+  local reserved
+  reserved=$(compile_profile reserved "[backup]
+target = @TARGET@
+archive_prefix = testhost-root-
+
+[volume root]
+volume_group = vg0
+logical_volume = root
+thin_snapshot_reserve = 100M")
+  grep -q 'thin_snapshot_reserve=104857600' -- "${reserved}"
+  run -0 --separate-stderr "${reserved}" -l INFO
+  assert_contains "${stderr}" 'room for thin_snapshot_reserve = 100 MiB (100 MiB): 307 MiB below the threshold'
+  assert_contains "${stderr}" 'INFO: finished successfully'
+  assert_host_clean
+}
+
+@test "snapshots = together: two thin snapshots that each fit in the pool but not both are refused before lvcreate; one at a time they are taken" {
+  stub_lv "${VG}" home
+  export STUB_POOL_SIZE=3221225472
+  local -r volumes='
+[volume root]
+volume_group = vg0
+logical_volume = root
+
+[volume home]
+volume_group = vg0
+logical_volume = home'
+  local together apart
+  together=$(compile_profile together "[backup]
+target = @TARGET@
+archive_prefix = testhost-
+snapshots = together
+${volumes}")
+  apart=$(compile_profile apart "[backup]
+target = @TARGET@
+archive_prefix = testhost-
+${volumes}")
+  run -1 --separate-stderr "${together}"
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool cannot take what all the snapshots taken together in it may take while the snapshot exists: that is 4096 MiB, and the pool has 2150 MiB below thin_pool_threshold = 80% [snapshots = together]'
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+  run -0 --separate-stderr "${apart}"
+  assert_equal 2 "$(stub_call_count lvcreate)" 'lvcreate calls one at a time'
+}
+
+@test "snapshots = together: the pool of a snapshot whose dar waits its turn is watched while another source is archived; past the threshold the run stops it and removes the snapshots (issue 21, class 10)" {
+  local together
+  together=$(compile_profile together-dir "[backup]
+target = @TARGET@
+archive_prefix = testhost-
+snapshots = together
+
+[volume files]
+source_type = directory
+source_root = @TREE@
+
+[volume root]
+volume_group = vg0
+logical_volume = root")
+  export STUB_HANG_dar=20 STUB_MATCH_dar=${SNAPSHOT_TREE}
+  start_script "${together}"
+  DAR_PID=$(stub_wait_hanging dar)
+  assert_equal "root-backsnap|root" "$(stub_lvs "${VG}" | grep backsnap)" 'precondition: the thin snapshot exists while the directory is archived'
+  stub_pool_use 91.25 4.00
+  STATUS=0
+  wait "${SCRIPT_PID}" || STATUS=$?
+  local -r stderr=$(<"${BATS_TEST_TMPDIR}/stderr")
+  assert_equal 1 "${STATUS}" 'exit status'
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool passed thin_pool_threshold = 80% [snapshots = together] while the snapshots taken together existed: data 91.25%, metadata 4.00%; the sources still running were stopped and the snapshots removed before the pool could fill up and fail the live writes, and nothing was published'
+  if kill -0 "${DAR_PID}" 2>/dev/null; then
+    printf 'the directory source'"'"'s dar (pid %s) is still running\n' "${DAR_PID}" >&2
+    return 1
+  fi
+  assert_equal '' "$(stub_lvs "${VG}" | grep backsnap)" 'snapshots left'
   assert_host_clean
 }

@@ -66,7 +66,9 @@ export async function restore(ctx, step) {
     return rng.chance(0.5) ? join(world.src, text) : text;
   });
   const dir = join(world.restores, String(world.runs + 1));
-  const args = ['restore', '--to', dir, ...p.args, ...(step.mirror ? ['--from-mirror'] : []), ...pathArgs];
+  // A PATH that begins with '-' goes after '--', as with any Unix command; the others now and then.
+  const separator = pathArgs.some((a) => a.startsWith('-')) || (pathArgs.length > 0 && rng.chance(0.3)) ? ['--'] : [];
+  const args = ['restore', '--to', dir, ...p.args, ...(step.mirror ? ['--from-mirror'] : []), ...separator, ...pathArgs];
   const result = await runScript(world, args, ctx.now);
   const named = /as of (\S+):/.exec(result.stdout)?.[1] ?? null;
   ctx.note(`${args.slice(3).join(' ')} → exit ${result.code}, as of ${named}; expected ${p.expected ?? '(the point it names)'}${p.required ? ' (must succeed)' : ''}`);

@@ -115,7 +115,7 @@ describe('unknown sections and keys', () => {
     ['[default] in lower case is an ordinary section', [...VALID, '[default]', 'target = /x'], [['BG010', 10, 'default', undefined, 'the section of defaults for every section is [DEFAULT], in capitals']]],
     ['a key with a space inside', [...VALID, '[rsync]', 'target dir = /x'], [['BG011', 11, 'rsync', 'target dir', 'did you mean "target_dir"?']]],
     ['misspelled key', [...BACKUP, 'source_type = lvm', '[lvm]', 'volume_group = data', 'logical_volume = root', 'snapshot_lv_name = root-backsnap', 'snaphot_size = 2G'], [
-      ['BG011', 9, 'lvm', 'snaphot_size', 'unknown key; [lvm] takes volume_group, logical_volume, snapshot_lv_name, snapshot_size, thin_pool_threshold, mount_options; did you mean "snapshot_size"?'],
+      ['BG011', 9, 'lvm', 'snaphot_size', 'unknown key; [lvm] takes volume_group, logical_volume, snapshot_lv_name, snapshot_size, thin_pool_threshold, thin_snapshot_reserve, mount_options; did you mean "snapshot_size"?'],
     ]],
     ['misspelled boolean key', [...VALID, '[rsync]', 'enable = true'], [['BG011', 11, 'rsync', 'enable', 'did you mean "enabled"?']]],
     ['misspelled key in a volume', [...VALID, ...lvmVolume('home', 'home', 'bindmount = /var/mail')], [['BG011', 14, 'volume home', 'bindmount', 'did you mean "bindmounts"?']]],

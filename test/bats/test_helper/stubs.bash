@@ -53,6 +53,9 @@
 #                          takes no size).
 #   STUB_VG_FREE=B, STUB_VG_SIZE=B   vgs: the VG's free and total bytes (extents of 4 MiB).
 #   STUB_LV_SIZE=B         lvs -o lv_size: the origin's size in bytes.
+#   STUB_POOL_SIZE=B, STUB_ORIGIN_DATA=P   the thin pool's size in bytes (default 100 GiB) and the
+#                          thin origin's data_percent (default 20.00), as lvs -o lv_name,lv_size,
+#                          data_percent reports them with the pool's data use.
 #   STUB_SNAP_ATTR=A, STUB_SNAP_PERCENT=P, STUB_SNAP_SIZE=B   lvs -o lv_attr,snap_percent,lv_size of
 #                          the snapshot after dar (default swi-aos---, 1.00, 2 GiB).
 #   STUB_POOL_USE_AFTER_DAR="DATA METADATA [ATTR [HEALTH]]"  stub_pool_use, done by dar once it has
@@ -65,6 +68,7 @@
 #            `... -o vg_name,lv_name /dev/VG/LV` prints "  VG|LV";
 #            `... -o lv_name,pool_lv VG/LV` "  LV|pool" for a thin origin (STUB_SEGTYPE=thin);
 #            `... --nosuffix -o lv_name,data_percent,... VG/pool` the pool's use (stub_pool_use);
+#            `... --units b --nosuffix -o lv_name,lv_size,data_percent VG/pool VG/LV` both sizes;
 #            `... -o data_percent VG/S` STUB_SNAP_PERCENT (what the summary and metrics show);
 #            `lvs VG/LV` exits 0 if LV exists, else 5.
 #   lvcreate `--snapshot --name S [--addtag T]... --size Z VG/LV` adds S (origin LV, tags T,...); 5
