@@ -3,7 +3,9 @@
 # type thin, activated despite LVM's activation skip flag, no extents taken from the VG), and the
 # chain restored with dar equals what dar read. Then a profile that gives snapshot_size for the thin
 # origin, and one that gives none for a linear origin: exit 1 with a clear message, before anything is
-# created. A normal run afterwards succeeds. Last, the pool near full (a ballast file) while a writer
+# created. A normal run afterwards succeeds. Last, the pool near full (a ballast file): the snapshot
+# is refused, since the pool could not take a rewrite of all that root maps below the threshold
+# (issue 21, class 10); with thin_snapshot_reserve (05-thin.reserve.ini) it is made, and a writer
 # overwrites the ballast on the origin during dar (each block it rewrites is a new pool block while
 # the snapshot keeps the old one): the run fails saying the pool passed thin_pool_threshold, the
 # snapshot is gone, the writer's writes did not fail (no "out-of-data-space" in dmesg), nothing is
@@ -13,6 +15,7 @@ source "${BGL_LVM_DIR}/lib.sh"
 
 readonly ROOT=${W}/origin/root TARGET=${W}/target SPY=${W}/spy
 readonly SIZED_SCRIPT=${SCRIPTS}/${SCENARIO}.sized.sh LINEAR_SCRIPT=${SCRIPTS}/${SCENARIO}.linear.sh
+readonly RESERVE_SCRIPT=${SCRIPTS}/${SCENARIO}.reserve.sh
 SET=${TARGET}/$(month)
 readonly SET
 
@@ -125,6 +128,15 @@ note "pool before the run (data% metadata%): ${pool_before}"
 guest_before=$(guest_state)
 target_before=$(tree_content "${TARGET}")
 chain_before=$(chain_state "${SET}")
+run_script "${SCRIPT}"
+check_failed_cleanly "a pool without room for a rewrite of root" 1 "${guest_before}" "${target_before}" "${chain_before}" "${SET}"
+check_contains "the ERROR says the pool cannot take a rewrite of root" "${RUN_ERR}" "ERROR: thin pool ${VG}/pool cannot take a rewrite of all that root holds while the snapshot exists"
+note "refused: $(grep -E '^ERROR: thin pool' <<<"${RUN_ERR}" | head -n 1 | cut -c 1-240)"
+if ran_command "${RESULT_DIR}/run-${RUNS}.script.log" lvcreate; then
+  fail "it ran no lvcreate"
+else
+  pass "it ran no lvcreate"
+fi
 rm -f -- "${W}/writer.failures"
 # The writer is the scenario's, not the script's (never among dar's processes): it waits for the
 # snapshot, then rewrites the ballast 1 MiB at a time, noting every write that fails.
@@ -138,7 +150,7 @@ rm -f -- "${W}/writer.failures"
 ) &
 writer=$!
 # dar holds the run for 120 s after writing its archive: only the watcher can end it sooner.
-BGL_DAR_AFTER='sleep 120' run_script "${SCRIPT}"
+BGL_DAR_AFTER='sleep 120' run_script "${RESERVE_SCRIPT}"
 writer_status=0
 wait "${writer}" || writer_status=$?
 check_failed_cleanly "the pool passing the threshold" 1 "${guest_before}" "${target_before}" "${chain_before}" "${SET}"
@@ -151,4 +163,4 @@ check_eq "none of the writer's writes failed" '' "$(cat -- "${W}/writer.failures
 check_eq "the kernel never switched the pool to out-of-data-space mode" 0 "$(dmesg | grep -c -i 'out-of-data-space' || true)"
 
 say "a normal run after the pool was given back its space"
-check_normal_run "the run after the pool alarm" "${SET}"
+check_normal_run "the run after the pool alarm" "${SET}" 0 "${RESERVE_SCRIPT}"
