@@ -561,7 +561,8 @@ tear_down_ended() {
 # The one exit path: tear down, optionally mirror a failed run, and map the outcome to an exit code.
 on_exit() {
   local status=$?
-  trap '' HUP INT TERM
+  # USR1 too: a thin pool watcher's alarm (on_pool_alarm) must not cut this teardown short.
+  trap '' HUP INT TERM USR1
   trap - ERR
   set +e
   tear_down_ended "${status}"
@@ -1018,6 +1019,17 @@ own_archive() {
   [[ $1 == "$2"* && ${1#"$2"} =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4}(\.[0-9]+)?-(FULL|INC)$ ]]
 }
 
+# slice_archive FILE: SLICE_ARCHIVE, the archive a slice or sha512 file belongs to by its name
+# (NAME.N.dar, NAME.N.dar.sha512, and .NAME.partial.N.dar[.sha512] before its publish); what the
+# name says only: check it with own_archive before use.
+slice_archive() {
+  local base=${1##*/}
+  base=${base%.sha512}
+  base=${base#.}
+  base=${base%.*.dar}
+  SLICE_ARCHIVE=${base%.partial}
+}
+
 read_latest_successful() {
   local -r dir=$1
   local latest=
@@ -1074,17 +1086,15 @@ full_is_due() {
 }
 
 # names_in_month DIR PREFIX: every archive name of this prefix DIR holds or records, one per line:
-# slices published or partial, backup_deps's names and latest_successful's.
+# slices and sha512 files published or partial, backup_deps's names and latest_successful's.
 names_in_month() {
   local -r dir=$1 prefix=$2
-  local slice base latest
-  for slice in "${dir}/${prefix}"*.dar "${dir}/.${prefix}"*.partial.*.dar; do
-    base=${slice##*/}
-    base=${base#.}
-    base=${base%.*.dar}
-    base=${base%.partial}
-    if own_archive "${base}" "${prefix}"; then
-      printf '%s\n' "${base}"
+  local slice latest
+  # sha512 files too: a publish killed between a sha512 file's rename and its slice's leaves it alone.
+  for slice in "${dir}/${prefix}"*.dar "${dir}/${prefix}"*.dar.sha512 "${dir}/.${prefix}"*.partial.*.dar "${dir}/.${prefix}"*.partial.*.dar.sha512; do
+    slice_archive "${slice}"
+    if own_archive "${SLICE_ARCHIVE}" "${prefix}"; then
+      printf '%s\n' "${SLICE_ARCHIVE}"
     fi
   done
   recorded_archives "${dir}" "${prefix}"
@@ -1196,7 +1206,7 @@ choose_archive() {
 
 # sweep_unfinished_archives SET_ROOT PREFIX: removes, in every month of SET_ROOT, the slices of this
 # prefix that a killed run (SIGKILL, power loss) left: under their temporary names, or already renamed
-# by a publish that never reached backup_deps (read_set's SET_UNFINISHED). Neither is part of a chain;
+# by a publish that never reached backup_deps (read_set's SET_UNFINISHED and SET_STRAY_SUMS). None is part of a chain;
 # left alone, they would be mirrored and kept for ever. Every month, since a run killed at 23:59 on
 # the last day leaves them in the month before. Slices backup_deps fails to record for any other
 # reason are a disagreement of the records (SET_PROBLEM), never removed.
@@ -1220,6 +1230,7 @@ sweep_unfinished_archives() {
       fi
     done
     read_set "${dir}" "${prefix}"
+    unfinished+=("${SET_STRAY_SUMS[@]}")
     if [[ -n ${SET_UNFINISHED} ]]; then
       for slice in "${dir}/${SET_UNFINISHED}".*.dar "${dir}/${SET_UNFINISHED}".*.dar.sha512 "${dir}/catalogues/${SET_UNFINISHED}".*.dar "${dir}/catalogues/${SET_UNFINISHED}".*.dar.sha512; do
         if [[ -f ${slice} ]]; then
@@ -1711,7 +1722,7 @@ rotational_disks() {
 
 # source_may_start DISKS ROOM: 0 when no source that runs reads one of DISKS (names, space-separated)
 # and, for ROOM "VG BYTES FREE", the volume group has room for BYTES beside what the running sources
-# hold.
+# hold (for "VG/POOL BYTES ROOM", the thin pool).
 source_may_start() {
   local -r disks=$1 room=$2
   local pid disk vg bytes free held_vg held_bytes held=0
@@ -1750,6 +1761,10 @@ why_source_waits() {
     done
   done
   read -r vg bytes _ <<<"${room}"
+  if [[ ${vg} == */* ]]; then
+    printf 'thin pool %s has %s MiB below its threshold for the snapshots of this run, not enough for what this one may take (%s MiB) beside theirs\n' "${vg}" "$((${VG_FREE_AT_START[${vg}]:-0} / 1048576))" "$((bytes / 1048576))"
+    return 0
+  fi
   printf 'volume group %s has %s MiB free for the snapshots of this run, not enough for this snapshot (%s MiB) beside theirs\n' "${vg}" "$((${VG_FREE_AT_START[${vg}]:-0} / 1048576))" "$((bytes / 1048576))"
 }
 
@@ -1883,6 +1898,9 @@ SET_ARCHIVES=()
 declare -A SET_PARENT=() CHAIN_ROOT=()
 SET_PROBLEM=
 SET_UNFINISHED=
+SET_STRAY_SUMS=()
+# What slice_archive found.
+SLICE_ARCHIVE=
 CHAIN=()
 CHAIN_PROBLEM=
 SOURCE=
@@ -1970,14 +1988,15 @@ read_set() {
 # record: an archive latest_successful names, or whose slices are there. One exception: slices of a
 # single archive named after every recorded one, that neither latest_successful nor "verified" names,
 # are what a run killed while publishing left (SET_UNFINISHED; the next run removes them), not a lost
-# record.
+# record; so are sha512 files of an archive neither recorded nor with a slice (SET_STRAY_SUMS).
 set_records_problem() {
   local -r dir=$1 prefix=$2
-  local latest slice base newest=''
+  local latest slice newest=''
   local -a unrecorded=()
   local -A seen=()
   SET_PROBLEM=
   SET_UNFINISHED=
+  SET_STRAY_SUMS=()
   if ((${#SET_ARCHIVES[@]} > 0)); then
     newest=${SET_ARCHIVES[-1]}
   fi
@@ -1990,11 +2009,19 @@ set_records_problem() {
     return 0
   fi
   for slice in "${dir}/${prefix}"*.dar; do
-    base=${slice##*/}
-    base=${base%.*.dar}
-    if own_archive "${base}" "${prefix}" && [[ ! -v SET_PARENT[${base}] && ! -v seen[${base}] ]]; then
-      seen[${base}]=1
-      unrecorded+=("${base}")
+    slice_archive "${slice}"
+    if own_archive "${SLICE_ARCHIVE}" "${prefix}" && [[ ! -v SET_PARENT[${SLICE_ARCHIVE}] && ! -v seen[${SLICE_ARCHIVE}] ]]; then
+      seen[${SLICE_ARCHIVE}]=1
+      unrecorded+=("${SLICE_ARCHIVE}")
+    fi
+  done
+  # A sha512 file of an archive neither recorded nor with any slice: a publish killed between the
+  # sha512 file's rename and its slice's (publish renames the sha512 first). It holds no data and is
+  # part of no chain: swept with the unfinished slices, never a disagreement.
+  for slice in "${dir}/${prefix}"*.dar.sha512; do
+    slice_archive "${slice}"
+    if own_archive "${SLICE_ARCHIVE}" "${prefix}" && [[ ! -v SET_PARENT[${SLICE_ARCHIVE}] && ! -v seen[${SLICE_ARCHIVE}] && -f ${slice} && ! -L ${slice} ]]; then
+      SET_STRAY_SUMS+=("${slice}")
     fi
   done
   if ((${#unrecorded[@]} == 1)) && [[ ${unrecorded[0]} > ${newest} ]] && ! named_in_verified "${dir}" "${unrecorded[0]}"; then
@@ -2076,10 +2103,10 @@ archive_month() {
 # (the first "NAME target ok EPOCH" line of DIR/verified, written as it was published), or, for an
 # archive without one (the original tool's, or a mirror's copy), the time its name records. A name
 # says the local time without its zone: in the hour repeated when daylight saving time ends it is
-# one of two times.
+# one of two times, and both are printed ("EARLIER LATER").
 archive_made_epoch() {
   local -r dir=$1 name=$2 prefix=$3
-  local checked_name where result epoch rest
+  local checked_name where result epoch rest stamp
   if [[ -f ${dir}/verified ]]; then
     while read -r checked_name where result epoch rest; do
       if [[ ${checked_name} == "${name}" && ${where} == target && ${result} == ok && ${epoch} =~ ^[0-9]+$ ]]; then
@@ -2088,7 +2115,16 @@ archive_made_epoch() {
       fi
     done <"${dir}/verified"
   fi
-  archive_epoch "${name}" "${prefix}"
+  epoch=$(archive_epoch "${name}" "${prefix}")
+  stamp=${name#"${prefix}"}
+  stamp=${stamp:0:15}
+  if [[ $(printf '%(%Y-%m-%dT%H%M)T' "$((epoch - 3600))") == "${stamp}" ]]; then
+    printf '%s %s\n' "$((epoch - 3600))" "${epoch}"
+  elif [[ $(printf '%(%Y-%m-%dT%H%M)T' "$((epoch + 3600))") == "${stamp}" ]]; then
+    printf '%s %s\n' "${epoch}" "$((epoch + 3600))"
+  else
+    printf '%s\n' "${epoch}"
+  fi
 }
 
 # archive_epoch NAME PREFIX: the time its name records (local time, to the minute), in seconds.
@@ -2429,7 +2465,7 @@ restore_set_root() {
 # a disagreement elsewhere in its month is a WARNING, and its own chain is checked link by link.
 choose_restore_archive() {
   local -r prefix=${SOURCE_PREFIX[${SOURCE}]}
-  local month at at_month name index i
+  local month at at_month name index i earlier later
   if [[ -n ${RESTORE_ARCHIVE} ]]; then
     RESTORE_MONTH=$(archive_month "${RESTORE_ARCHIVE}" "${prefix}")
     RESTORE_NAME=${RESTORE_ARCHIVE}
@@ -2459,9 +2495,13 @@ choose_restore_archive() {
     else
       name=
       for ((i = ${#SET_ARCHIVES[@]} - 1; i >= 0; i--)); do
-        if (($(archive_made_epoch "${RESTORE_SET_ROOT}/${month}" "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
+        read -r earlier later <<<"$(archive_made_epoch "${RESTORE_SET_ROOT}/${month}" "${SET_ARCHIVES[i]}" "${prefix}")"
+        later=${later:-${earlier}}
+        if ((later <= at)); then
           name=${SET_ARCHIVES[i]}
           break
+        elif ((earlier <= at)); then
+          die "cannot tell whether ${SET_ARCHIVES[i]} was made before $(printf '%(%Y-%m-%d %H:%M %Z)T' "${at}"): the time in its name is in the hour repeated when daylight saving time ended, and ${RESTORE_SET_ROOT}/${month} has no record of when it was published (a mirror's copy, or an archive of the original tool); nothing was written: restore it or the one before it by name (--archive NAME; list shows them)"
         fi
       done
     fi

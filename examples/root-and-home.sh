@@ -131,6 +131,11 @@ declare -A SNAPSHOT_ROOM_NEEDED=()
 # What thin snapshots may take from each pool (thin_room's THIN_NEED, added up by check_lvm_source),
 # and the room each pool had below its threshold, for snapshots = together.
 declare -A THIN_ROOM_NEEDED=() THIN_ROOM_BELOW=() THIN_POOL_THRESHOLD=()
+# The sources with a thin snapshot in each pool that have not ended yet (count_thin_room), and with
+# snapshots = together the run's watcher of each pool (watch_pools_of_snapshots).
+declare -A THIN_POOL_SOURCES=()
+# What the thin snapshots this shell has taken may take from each pool (create_source_snapshot).
+declare -A THIN_TAKEN=()
 THIN_NEED=0
 THIN_HEADROOM=0
 # The thin pool watchers (start_pool_watcher), the file they write an alarm to, and what
@@ -514,7 +519,13 @@ unmount() {
 remove_mount_dir() {
   local -r dir=$1
   # The record of who made it (make_mount_dir), the one file a mount directory holds.
-  if { ((NOOP)) && [[ ${dir} == */backup-gen.?????????? ]]; } || [[ -f ${dir}/${MOUNT_DIR_OWNER} && ! -L ${dir}/${MOUNT_DIR_OWNER} ]]; then
+  # Kept while the directory is still a mount point (an unmount that failed): the next run finds
+  # it by that record.
+  if ((NOOP)); then
+    if [[ ${dir} == */backup-gen.?????????? ]]; then
+      run rm -f -- "${dir}/${MOUNT_DIR_OWNER}"
+    fi
+  elif [[ -f ${dir}/${MOUNT_DIR_OWNER} && ! -L ${dir}/${MOUNT_DIR_OWNER} ]] && ! mountpoint -q -- "${dir}"; then
     run rm -f -- "${dir}/${MOUNT_DIR_OWNER}"
   fi
   if ((NOOP)) || [[ -d ${dir} ]]; then
@@ -722,7 +733,8 @@ tear_down_ended() {
 # The one exit path: tear down, optionally mirror a failed run, and map the outcome to an exit code.
 on_exit() {
   local status=$?
-  trap '' HUP INT TERM
+  # USR1 too: a thin pool watcher's alarm (on_pool_alarm) must not cut this teardown short.
+  trap '' HUP INT TERM USR1
   trap - ERR
   set +e
   tear_down_ended "${status}"
@@ -1082,31 +1094,38 @@ sweep_leftover_snapshot() {
 # directory with something mounted on D/root is sweep_leftover_snapshot's, which first checks that
 # nobody uses the snapshot; one a live process owns is never touched.
 sweep_leftover_mount_dirs() {
-  local dir owner
+  local dir owner record
   for dir in "${TMPDIR:-/tmp}"/backup-gen.??????????; do
     if [[ -L ${dir} || ! -d ${dir} || ! -O ${dir} ]] || mountpoint -q -- "${dir}/root"; then
       continue
     fi
-    owner=
-    if [[ -f ${dir}/${MOUNT_DIR_OWNER} ]]; then
-      owner=$(<"${dir}/${MOUNT_DIR_OWNER}")
-      if [[ ${owner} != backup-gen-run.*.*.* ]] || run_is_alive "${owner}"; then
+    record=${dir}/${MOUNT_DIR_OWNER} owner=
+    if [[ -f ${record} && ! -L ${record} ]]; then
+      owner=$(head -c 200 -- "${record}" 2>/dev/null) || owner=
+    fi
+    if [[ ${owner} == backup-gen-run.*.*.* ]]; then
+      if run_is_alive "${owner}"; then
         continue
       fi
-    elif mountpoint -q -- "${dir}" || [[ -z $(find "${dir}" -maxdepth 0 -empty -mmin +5) ]]; then
-      # No record: a backup-gen from before the records, or a run between mktemp and the record a
-      # moment ago. Only an empty directory, minutes old and not mounted, is surely a dead run's.
+    elif mountpoint -q -- "${dir}"; then
+      # No record: a backup-gen from before the records, or a record that could not be written.
+      warn "mount directory ${dir} is mounted but does not say which run made it; if no backup runs now, remove it by hand (the first command keeps unmounting from reaching live mounts): mount --make-rprivate ${dir}; umount --recursive ${dir}; rm -f ${record}; rmdir ${dir}/root ${dir}"
+      continue
+    elif [[ -z $(find "${dir}" -maxdepth 0 -mmin +5 2>/dev/null) ]]; then
+      # No record, not mounted, and made minutes ago at most: a run between mktemp and its record.
       continue
     fi
     warn "found mount directory ${dir} left by a run that was killed before it mounted a snapshot there (${owner:-no owner recorded}); removing it"
-    if mountpoint -q -- "${dir}"; then
-      run mount --make-rprivate -- "${dir}"
-      run umount -- "${dir}"
+    # Another run (another profile, its own lock) may be sweeping it at the same time: what is
+    # already gone is done, and a step that fails is said, never the end of this run.
+    if mountpoint -q -- "${dir}" && ! { run mount --make-rprivate -- "${dir}" && run umount -- "${dir}"; } && mountpoint -q -- "${dir}"; then
+      warn "cannot unmount ${dir} (see umount's message above); leaving it"
+      continue
     fi
     if [[ -d ${dir}/root ]]; then
-      remove_mount_dir "${dir}/root"
+      remove_mount_dir "${dir}/root" || true
     fi
-    remove_mount_dir "${dir}"
+    remove_mount_dir "${dir}" || warn "cannot remove ${dir} (see above); leaving it"
   done
 }
 
@@ -1336,10 +1355,12 @@ make_mount_dir() {
     printf '# a real run records here which process made it: %s\n' "$(shell_quote "${dir}/${MOUNT_DIR_OWNER}")" >&3
   else
     dir=$(mktemp -d -- "${template}")
-    run_tag_of "${BASHPID}" >"${dir}/${MOUNT_DIR_OWNER}" ||
-      die "cannot write to the new mount directory ${dir}"
   fi
   MOUNT_DIRS+=("${dir}")
+  if ((!NOOP)); then
+    run_tag_of "${BASHPID}" >"${dir}/${MOUNT_DIR_OWNER}" ||
+      die "cannot write the record of who made mount directory ${dir} (is ${TMPDIR:-/tmp} full?)"
+  fi
   MOUNTED+=("${dir}")
   run mount --bind -- "${dir}" "${dir}"
   run mount --make-private -- "${dir}"
@@ -1668,7 +1689,7 @@ pool_use_text() {
 # the threshold, with the numbers and what to do.
 pool_passed_message() {
   local -r volume_group=$1 pool=$2 threshold=$3 section=$4 when=$5 done_about_it=$6
-  printf 'thin pool %s/%s passed thin_pool_threshold = %d%% [%s] %s: %s; %s, and nothing was published: grow the pool (lvextend --size +SIZE %s/%s, or --poolmetadatasize +SIZE for metadata), write less to the volumes in it while the backup runs, or raise thin_pool_threshold' \
+  printf 'thin pool %s/%s passed thin_pool_threshold = %d%% [%s] %s: %s; %s: grow the pool (lvextend --size +SIZE %s/%s, or --poolmetadatasize +SIZE for metadata), write less to the volumes in it while the backup runs, or raise thin_pool_threshold' \
     "${volume_group}" "${pool}" "${threshold}" "${section}" "${when}" "$(pool_use_text)" "${done_about_it}" "${volume_group}" "${pool}"
 }
 
@@ -1695,12 +1716,16 @@ thin_room() {
   if [[ -z ${pool_size} || -z ${origin_size} ]]; then
     return 1
   fi
+  # Bytes / 100 first, then times hundredths of a percent: the product stays within bash's 64 bits
+  # for pools of petabytes.
   if ((reserve >= 0)); then
     THIN_NEED=${reserve}
   else
-    THIN_NEED=$((origin_size / 100 * $(hundredths "${origin_percent}") / 100))
+    THIN_NEED=$((origin_size / 100))
+    THIN_NEED=$((THIN_NEED * $(hundredths "${origin_percent}") / 100))
   fi
-  THIN_HEADROOM=$((pool_size / 100 * (threshold * 100 - $(hundredths "${pool_percent}")) / 100))
+  THIN_HEADROOM=$((pool_size / 100))
+  THIN_HEADROOM=$((THIN_HEADROOM * (threshold * 100 - $(hundredths "${pool_percent}")) / 100))
 }
 
 # mebibytes BYTES: rounded up.
@@ -1708,20 +1733,22 @@ mebibytes() {
   printf '%d\n' $((($1 + 1048575) / 1048576))
 }
 
-# thin_room_message VG POOL THRESHOLD SECTION NEED HEADROOM WHAT: why a snapshot is refused, with
-# how much to grow the pool (its growth counts up to THRESHOLD percent) and the alternative.
+# thin_room_message VG POOL THRESHOLD SECTION NEED HEADROOM WHAT [WHERE]: why a snapshot is refused,
+# with how much to grow the pool (its growth counts up to THRESHOLD percent) and the alternative
+# (WHERE: the section to state thin_snapshot_reserve in, [SECTION] by default).
 thin_room_message() {
-  local -r volume_group=$1 pool=$2 threshold=$3 section=$4 need=$5 headroom=$6 what=$7
+  local -r volume_group=$1 pool=$2 threshold=$3 section=$4 need=$5 headroom=$6 what=$7 where=${8:-[$4]}
   local -r grow=$((((need - headroom) * 100 / threshold + 1048575) / 1048576))
-  printf 'thin pool %s/%s cannot take %s while the snapshot exists: that is %s MiB, and the pool has %s MiB below thin_pool_threshold = %d%% [%s] (%s): a writer faster than the watcher would fill the pool, and a full pool fails the live writes of every volume in it; grow the pool by %s MiB or more (lvextend --size +%sM %s/%s), or state in [%s] how much the writes made during a backup can take, with thin_snapshot_reserve = SIZE (the backup still gives up at the threshold)' \
-    "${volume_group}" "${pool}" "${what}" "$(mebibytes "${need}")" "$((headroom > 0 ? headroom / 1048576 : 0))" "${threshold}" "${section}" "$(pool_use_text)" "${grow}" "${grow}" "${volume_group}" "${pool}" "${section}"
+  printf 'thin pool %s/%s cannot take %s: that is %s MiB, and the pool has %s MiB below thin_pool_threshold = %d%% [%s] (%s): a writer faster than the watcher would fill the pool, and a full pool fails the live writes of every volume in it; grow the pool by %s MiB or more (lvextend --size +%sM %s/%s), or state in %s how much the writes made during a backup can take, with thin_snapshot_reserve = SIZE (the backup still gives up at the threshold)' \
+    "${volume_group}" "${pool}" "${what}" "$(mebibytes "${need}")" "$((headroom > 0 ? headroom / 1048576 : 0))" "${threshold}" "${section}" "$(pool_use_text)" "${grow}" "${grow}" "${volume_group}" "${pool}" "${where}"
 }
 
-# check_pool_room VG POOL ORIGIN THRESHOLD SECTION RESERVE: before lvcreate. A pool already past the
+# check_pool_room VG POOL ORIGIN THRESHOLD SECTION RESERVE [LEVEL]: before lvcreate (LEVEL: of the
+# line that says the pool's room, INFO by default). A pool already past the
 # threshold, or without room below it for what the snapshot may take (thin_room), is refused:
 # nothing is created. THIN_NEED and THIN_HEADROOM stay set, for the snapshots taken together.
 check_pool_room() {
-  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5 reserve=$6
+  local -r volume_group=$1 pool=$2 origin=$3 threshold=$4 section=$5 reserve=$6 level=${7:-INFO}
   local listing what
   THIN_NEED=0 THIN_HEADROOM=0
   if [[ -z ${pool} ]]; then
@@ -1745,14 +1772,14 @@ check_pool_room() {
     die "cannot read the sizes of thin pool ${volume_group}/${pool} and of ${origin} (lvs failed, took over ${POOL_QUERY_TIMEOUT} s, or reported none); not making a snapshot in it"
   fi
   if ((reserve >= 0)); then
-    what="thin_snapshot_reserve = $(mebibytes "${reserve}") MiB"
+    what="thin_snapshot_reserve = $(mebibytes "${reserve}") MiB while the snapshot exists"
   else
-    what="a rewrite of all that ${origin} holds"
+    what="a rewrite of all that ${origin} holds while the snapshot exists"
   fi
   if ((THIN_NEED > THIN_HEADROOM)); then
     die "$(thin_room_message "${volume_group}" "${pool}" "${threshold}" "${section}" "${THIN_NEED}" "${THIN_HEADROOM}" "${what}")"
   fi
-  log INFO "thin pool ${volume_group}/${pool} before the snapshot: $(pool_use_text) (thin_pool_threshold = ${threshold}%); room for ${what} ($(mebibytes "${THIN_NEED}") MiB): $((THIN_HEADROOM / 1048576)) MiB below the threshold"
+  log "${level}" "thin pool ${volume_group}/${pool} before the snapshot: $(pool_use_text) (thin_pool_threshold = ${threshold}%); room for ${what}: $(mebibytes "${THIN_NEED}") MiB of $((THIN_HEADROOM / 1048576)) MiB below the threshold"
 }
 
 # start_pool_watcher VG POOL THRESHOLD SECTION WHEN DONE: while a thin snapshot in POOL exists and
@@ -1808,6 +1835,9 @@ watch_pool() {
 # on_pool_alarm: a source shell's USR1 trap; the watcher wrote why.
 on_pool_alarm() {
   if [[ -s ${POOL_ALARM_FILE} ]]; then
+    # Once: the watcher repeats its signal until it is stopped, and a second die would cut short
+    # the teardown the first one starts.
+    trap '' USR1
     die "$(<"${POOL_ALARM_FILE}")"
   fi
 }
@@ -1816,13 +1846,18 @@ on_pool_alarm() {
 # are stopped and waited for: no alarm comes after this.
 stop_pool_watcher() {
   local watcher
-  local -a below=()
   for watcher in "${POOL_WATCHER_PIDS[@]}"; do
-    mapfile -t below < <(descendants "${watcher}")
-    kill -TERM "${watcher}" "${below[@]%% *}" 2>/dev/null || true
-    wait "${watcher}" 2>/dev/null || true
+    stop_one_pool_watcher "${watcher}"
   done
   POOL_WATCHER_PIDS=()
+}
+
+# stop_one_pool_watcher PID: that watcher and the lvs it may be waiting for, stopped and waited for.
+stop_one_pool_watcher() {
+  local -a below=()
+  mapfile -t below < <(descendants "$1")
+  kill -TERM "$1" "${below[@]%% *}" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
 
 # end_pool_watch: teardown's step: the watcher stopped and its alarm file removed.
@@ -1856,7 +1891,7 @@ check_pool_after_dar() {
   parse_pool_use "${pool}" "${listing}" ||
     die "lvs reported no data and metadata use for thin pool ${volume_group}/${pool} after dar; nothing was published"
   if pool_in_danger "${threshold}"; then
-    die "$(pool_passed_message "${volume_group}" "${pool}" "${threshold}" "${section}" 'while dar ran' 'the snapshot is removed now')"
+    die "$(pool_passed_message "${volume_group}" "${pool}" "${threshold}" "${section}" 'while dar ran' 'the snapshot is removed now, and nothing was published')"
   fi
   log INFO "thin pool ${volume_group}/${pool} after dar: $(pool_use_text) (thin_pool_threshold = ${threshold}%)"
 }
@@ -2114,6 +2149,17 @@ own_archive() {
   [[ $1 == "$2"* && ${1#"$2"} =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{4}(\.[0-9]+)?-(FULL|INC)$ ]]
 }
 
+# slice_archive FILE: SLICE_ARCHIVE, the archive a slice or sha512 file belongs to by its name
+# (NAME.N.dar, NAME.N.dar.sha512, and .NAME.partial.N.dar[.sha512] before its publish); what the
+# name says only: check it with own_archive before use.
+slice_archive() {
+  local base=${1##*/}
+  base=${base%.sha512}
+  base=${base#.}
+  base=${base%.*.dar}
+  SLICE_ARCHIVE=${base%.partial}
+}
+
 read_latest_successful() {
   local -r dir=$1
   local latest=
@@ -2171,17 +2217,15 @@ full_is_due() {
 }
 
 # names_in_month DIR PREFIX: every archive name of this prefix DIR holds or records, one per line:
-# slices published or partial, backup_deps's names and latest_successful's.
+# slices and sha512 files published or partial, backup_deps's names and latest_successful's.
 names_in_month() {
   local -r dir=$1 prefix=$2
-  local slice base latest
-  for slice in "${dir}/${prefix}"*.dar "${dir}/.${prefix}"*.partial.*.dar; do
-    base=${slice##*/}
-    base=${base#.}
-    base=${base%.*.dar}
-    base=${base%.partial}
-    if own_archive "${base}" "${prefix}"; then
-      printf '%s\n' "${base}"
+  local slice latest
+  # sha512 files too: a publish killed between a sha512 file's rename and its slice's leaves it alone.
+  for slice in "${dir}/${prefix}"*.dar "${dir}/${prefix}"*.dar.sha512 "${dir}/.${prefix}"*.partial.*.dar "${dir}/.${prefix}"*.partial.*.dar.sha512; do
+    slice_archive "${slice}"
+    if own_archive "${SLICE_ARCHIVE}" "${prefix}"; then
+      printf '%s\n' "${SLICE_ARCHIVE}"
     fi
   done
   recorded_archives "${dir}" "${prefix}"
@@ -2293,7 +2337,7 @@ choose_archive() {
 
 # sweep_unfinished_archives SET_ROOT PREFIX: removes, in every month of SET_ROOT, the slices of this
 # prefix that a killed run (SIGKILL, power loss) left: under their temporary names, or already renamed
-# by a publish that never reached backup_deps (read_set's SET_UNFINISHED). Neither is part of a chain;
+# by a publish that never reached backup_deps (read_set's SET_UNFINISHED and SET_STRAY_SUMS). None is part of a chain;
 # left alone, they would be mirrored and kept for ever. Every month, since a run killed at 23:59 on
 # the last day leaves them in the month before. Slices backup_deps fails to record for any other
 # reason are a disagreement of the records (SET_PROBLEM), never removed.
@@ -2317,6 +2361,7 @@ sweep_unfinished_archives() {
       fi
     done
     read_set "${dir}" "${prefix}"
+    unfinished+=("${SET_STRAY_SUMS[@]}")
     if [[ -n ${SET_UNFINISHED} ]]; then
       for slice in "${dir}/${SET_UNFINISHED}".*.dar "${dir}/${SET_UNFINISHED}".*.dar.sha512 "${dir}/catalogues/${SET_UNFINISHED}".*.dar "${dir}/catalogues/${SET_UNFINISHED}".*.dar.sha512; do
         if [[ -f ${slice} ]]; then
@@ -2606,12 +2651,17 @@ defer_signals() {
   trap 'DEFERRED_SIGNAL="129 SIGHUP"' HUP
   trap 'DEFERRED_SIGNAL="130 SIGINT"' INT
   trap 'DEFERRED_SIGNAL="143 SIGTERM"' TERM
+  # A thin pool watcher's alarm waits too: it is sent again every second until acted on.
+  trap '' USR1
 }
 
 # resume_signals: the usual traps again; a signal that came meanwhile is acted on now.
 resume_signals() {
   local status name
   install_signal_traps
+  if ((${#POOL_WATCHER_PIDS[@]} > 0)); then
+    trap on_pool_alarm USR1
+  fi
   if [[ -n ${DEFERRED_SIGNAL} ]]; then
     read -r status name <<<"${DEFERRED_SIGNAL}"
     log WARNING "${name} came while ${DEFERRED_WHAT}"
@@ -2824,7 +2874,7 @@ copy_to_mirror() {
 # since) never leave the host. find -H: the target may be a symbolic link to its directory.
 MIRROR_FILE_LIST=
 list_recorded_files() {
-  local deps line file base
+  local deps line file
   local -A recorded=()
   MIRROR_FILE_LIST=$(make_scratch mirror) || die "cannot make a scratch file in ${TMPDIR:-/tmp} for the list of files to copy to the mirror"
   TEMPORARY_FILES+=("${MIRROR_FILE_LIST}")
@@ -2836,10 +2886,8 @@ list_recorded_files() {
       fi
     done <"${deps}"
     for file in "${deps%/*}"/*.dar "${deps%/*}"/*.dar.sha512; do
-      base=${file##*/}
-      base=${base%.sha512}
-      base=${base%.*.dar}
-      if [[ -n ${base} && -n ${recorded[${base}]:-} && -f ${file} && ! -L ${file} ]]; then
+      slice_archive "${file}"
+      if [[ -n ${SLICE_ARCHIVE} && -n ${recorded[${SLICE_ARCHIVE}]:-} && -f ${file} && ! -L ${file} ]]; then
         printf '%s\0' "${file#"${BACKUP_TARGET}/"}"
       fi
     done
@@ -3008,6 +3056,7 @@ check_lvm_source() {
 count_thin_room() {
   local -r key=$1
   THIN_ROOM_NEEDED[${key}]=$((${THIN_ROOM_NEEDED[${key}]:-0} + THIN_NEED))
+  THIN_POOL_SOURCES[${key}]="${THIN_POOL_SOURCES[${key}]:-}${THIN_POOL_SOURCES[${key}]:+ }${source_name}"
   if [[ -z ${THIN_ROOM_BELOW[${key}]:-} ]] || ((THIN_HEADROOM < THIN_ROOM_BELOW[${key}])); then
     THIN_ROOM_BELOW[${key}]=${THIN_HEADROOM}
   fi
@@ -3017,13 +3066,26 @@ count_thin_room() {
 }
 
 # print_snapshot_room: "VG BYTES FREE", the room this source's snapshot takes from its volume group
-# and what the group has free now, for
-# the parent's scheduling of sources (start_source); nothing for a thin snapshot (its pool's room is
-# watched while it lives) or when it cannot be told.
+# and what the group has free now, or for a thin snapshot "VG/POOL BYTES ROOM" (thin_room: what it
+# may take from its pool and what the pool has below the threshold), for the parent's scheduling of
+# sources (start_source); nothing when it cannot be told.
 print_snapshot_room() {
-  local type room needed free
+  local type room needed free pool listing name
   type=$(query lvs --noheadings -o segtype "${volume_group}/${origin}" 2>/dev/null) || return 0
   if [[ ${type//[[:space:]]/} == thin ]]; then
+    # A thin snapshot's room is its pool's: "VG/POOL NEED HEADROOM", so that thin snapshots of
+    # sources archived at once are added up like those of a volume group.
+    listing=$(query lvs --noheadings --separator '|' -o lv_name,pool_lv "${volume_group}/${origin}" 2>/dev/null) || return 0
+    while IFS='|' read -r name pool; do
+      if [[ ${name//[[:space:]]/} == "${origin}" ]]; then
+        break
+      fi
+      pool=
+    done <<<"${listing}"
+    pool=${pool//[[:space:]]/}
+    if [[ -n ${pool} ]] && thin_room "${volume_group}" "${pool}" "${origin}" "${thin_pool_threshold}" "${thin_snapshot_reserve}" 2>/dev/null; then
+      printf '%s/%s %s %s\n' "${volume_group}" "${pool}" "${THIN_NEED}" "$((THIN_HEADROOM > 0 ? THIN_HEADROOM : 0))"
+    fi
     return 0
   fi
   room=$(snapshot_room "${volume_group}" "${origin}" "${snapshot_bytes}" "${snapshot_size[@]}" 2>/dev/null) || return 0
@@ -3035,7 +3097,23 @@ print_snapshot_room() {
 # create_source_snapshot: lvcreate; returns its failure rather than exiting, so that take_snapshots
 # still runs after_snapshot.
 create_source_snapshot() {
+  local -r pool=${ORIGIN_POOL[${source_name}]}
+  if [[ -n ${pool} ]]; then
+    recheck_pool_room "${pool}"
+  fi
   create_snapshot "${volume_group}" "${origin}" "${snapshot}" "${ORIGIN_SEGMENT_TYPE[${source_name}]}" "${snapshot_size[@]}"
+}
+
+# recheck_pool_room POOL: right before lvcreate, after hook before_snapshot (which may have written
+# to the pool's volumes): the pool's room once more, for this snapshot beside what the snapshots this
+# shell took before it in the pool may take (with snapshots = together, all in the window).
+recheck_pool_room() {
+  local -r key=${volume_group}/$1
+  check_pool_room "${volume_group}" "$1" "${origin}" "${thin_pool_threshold}" "${profile_section}" "${thin_snapshot_reserve}" DEBUG
+  if ((${THIN_TAKEN[${key}]:-0} > 0 && THIN_TAKEN[${key}] + THIN_NEED > THIN_HEADROOM)); then
+    die "$(thin_room_message "${volume_group}" "$1" "${thin_pool_threshold}" "${profile_section}" "$((THIN_TAKEN[${key}] + THIN_NEED))" "${THIN_HEADROOM}" "what the snapshot of ${origin} and those taken before it in the pool may take while they exist")"
+  fi
+  THIN_TAKEN[${key}]=$((${THIN_TAKEN[${key}]:-0} + THIN_NEED))
 }
 
 # archive_lvm_snapshot: mounts the snapshot taken for this source, archives it, releases it, then
@@ -3056,7 +3134,7 @@ archive_lvm_snapshot() {
   SNAPSHOT_IN_USE=${volume_group}/${snapshot}
   SNAPSHOT_IN_USE_TYPE=${segment_type}
   start_pool_watcher "${volume_group}" "${pool}" "${thin_pool_threshold}" "${profile_section}" "while dar read the snapshot of ${origin}" \
-    'dar was stopped and the snapshot removed before the pool could fill up and fail the live writes'
+    'dar was stopped and the snapshot removed before the pool could fill up and fail the live writes, and nothing was published'
   archive_from=$(microseconds_now)
   archive_tree "${MOUNT_DIR}" "${set_root}" "${prefix}" "${dar_options[@]}" "${SELF_EXCLUDES[@]}"
   archive_to=$(microseconds_now)
@@ -3215,7 +3293,7 @@ rotational_disks() {
 
 # source_may_start DISKS ROOM: 0 when no source that runs reads one of DISKS (names, space-separated)
 # and, for ROOM "VG BYTES FREE", the volume group has room for BYTES beside what the running sources
-# hold.
+# hold (for "VG/POOL BYTES ROOM", the thin pool).
 source_may_start() {
   local -r disks=$1 room=$2
   local pid disk vg bytes free held_vg held_bytes held=0
@@ -3254,6 +3332,10 @@ why_source_waits() {
     done
   done
   read -r vg bytes _ <<<"${room}"
+  if [[ ${vg} == */* ]]; then
+    printf 'thin pool %s has %s MiB below its threshold for the snapshots of this run, not enough for what this one may take (%s MiB) beside theirs\n' "${vg}" "$((${VG_FREE_AT_START[${vg}]:-0} / 1048576))" "$((bytes / 1048576))"
+    return 0
+  fi
   printf 'volume group %s has %s MiB free for the snapshots of this run, not enough for this snapshot (%s MiB) beside theirs\n' "${vg}" "$((${VG_FREE_AT_START[${vg}]:-0} / 1048576))" "$((bytes / 1048576))"
 }
 
@@ -3389,6 +3471,9 @@ SET_ARCHIVES=()
 declare -A SET_PARENT=() CHAIN_ROOT=()
 SET_PROBLEM=
 SET_UNFINISHED=
+SET_STRAY_SUMS=()
+# What slice_archive found.
+SLICE_ARCHIVE=
 CHAIN=()
 CHAIN_PROBLEM=
 SOURCE=
@@ -3476,14 +3561,15 @@ read_set() {
 # record: an archive latest_successful names, or whose slices are there. One exception: slices of a
 # single archive named after every recorded one, that neither latest_successful nor "verified" names,
 # are what a run killed while publishing left (SET_UNFINISHED; the next run removes them), not a lost
-# record.
+# record; so are sha512 files of an archive neither recorded nor with a slice (SET_STRAY_SUMS).
 set_records_problem() {
   local -r dir=$1 prefix=$2
-  local latest slice base newest=''
+  local latest slice newest=''
   local -a unrecorded=()
   local -A seen=()
   SET_PROBLEM=
   SET_UNFINISHED=
+  SET_STRAY_SUMS=()
   if ((${#SET_ARCHIVES[@]} > 0)); then
     newest=${SET_ARCHIVES[-1]}
   fi
@@ -3496,11 +3582,19 @@ set_records_problem() {
     return 0
   fi
   for slice in "${dir}/${prefix}"*.dar; do
-    base=${slice##*/}
-    base=${base%.*.dar}
-    if own_archive "${base}" "${prefix}" && [[ ! -v SET_PARENT[${base}] && ! -v seen[${base}] ]]; then
-      seen[${base}]=1
-      unrecorded+=("${base}")
+    slice_archive "${slice}"
+    if own_archive "${SLICE_ARCHIVE}" "${prefix}" && [[ ! -v SET_PARENT[${SLICE_ARCHIVE}] && ! -v seen[${SLICE_ARCHIVE}] ]]; then
+      seen[${SLICE_ARCHIVE}]=1
+      unrecorded+=("${SLICE_ARCHIVE}")
+    fi
+  done
+  # A sha512 file of an archive neither recorded nor with any slice: a publish killed between the
+  # sha512 file's rename and its slice's (publish renames the sha512 first). It holds no data and is
+  # part of no chain: swept with the unfinished slices, never a disagreement.
+  for slice in "${dir}/${prefix}"*.dar.sha512; do
+    slice_archive "${slice}"
+    if own_archive "${SLICE_ARCHIVE}" "${prefix}" && [[ ! -v SET_PARENT[${SLICE_ARCHIVE}] && ! -v seen[${SLICE_ARCHIVE}] && -f ${slice} && ! -L ${slice} ]]; then
+      SET_STRAY_SUMS+=("${slice}")
     fi
   done
   if ((${#unrecorded[@]} == 1)) && [[ ${unrecorded[0]} > ${newest} ]] && ! named_in_verified "${dir}" "${unrecorded[0]}"; then
@@ -3582,10 +3676,10 @@ archive_month() {
 # (the first "NAME target ok EPOCH" line of DIR/verified, written as it was published), or, for an
 # archive without one (the original tool's, or a mirror's copy), the time its name records. A name
 # says the local time without its zone: in the hour repeated when daylight saving time ends it is
-# one of two times.
+# one of two times, and both are printed ("EARLIER LATER").
 archive_made_epoch() {
   local -r dir=$1 name=$2 prefix=$3
-  local checked_name where result epoch rest
+  local checked_name where result epoch rest stamp
   if [[ -f ${dir}/verified ]]; then
     while read -r checked_name where result epoch rest; do
       if [[ ${checked_name} == "${name}" && ${where} == target && ${result} == ok && ${epoch} =~ ^[0-9]+$ ]]; then
@@ -3594,7 +3688,16 @@ archive_made_epoch() {
       fi
     done <"${dir}/verified"
   fi
-  archive_epoch "${name}" "${prefix}"
+  epoch=$(archive_epoch "${name}" "${prefix}")
+  stamp=${name#"${prefix}"}
+  stamp=${stamp:0:15}
+  if [[ $(printf '%(%Y-%m-%dT%H%M)T' "$((epoch - 3600))") == "${stamp}" ]]; then
+    printf '%s %s\n' "$((epoch - 3600))" "${epoch}"
+  elif [[ $(printf '%(%Y-%m-%dT%H%M)T' "$((epoch + 3600))") == "${stamp}" ]]; then
+    printf '%s %s\n' "${epoch}" "$((epoch + 3600))"
+  else
+    printf '%s\n' "${epoch}"
+  fi
 }
 
 # archive_epoch NAME PREFIX: the time its name records (local time, to the minute), in seconds.
@@ -3935,7 +4038,7 @@ restore_set_root() {
 # a disagreement elsewhere in its month is a WARNING, and its own chain is checked link by link.
 choose_restore_archive() {
   local -r prefix=${SOURCE_PREFIX[${SOURCE}]}
-  local month at at_month name index i
+  local month at at_month name index i earlier later
   if [[ -n ${RESTORE_ARCHIVE} ]]; then
     RESTORE_MONTH=$(archive_month "${RESTORE_ARCHIVE}" "${prefix}")
     RESTORE_NAME=${RESTORE_ARCHIVE}
@@ -3965,9 +4068,13 @@ choose_restore_archive() {
     else
       name=
       for ((i = ${#SET_ARCHIVES[@]} - 1; i >= 0; i--)); do
-        if (($(archive_made_epoch "${RESTORE_SET_ROOT}/${month}" "${SET_ARCHIVES[i]}" "${prefix}") <= at)); then
+        read -r earlier later <<<"$(archive_made_epoch "${RESTORE_SET_ROOT}/${month}" "${SET_ARCHIVES[i]}" "${prefix}")"
+        later=${later:-${earlier}}
+        if ((later <= at)); then
           name=${SET_ARCHIVES[i]}
           break
+        elif ((earlier <= at)); then
+          die "cannot tell whether ${SET_ARCHIVES[i]} was made before $(printf '%(%Y-%m-%d %H:%M %Z)T' "${at}"): the time in its name is in the hour repeated when daylight saving time ended, and ${RESTORE_SET_ROOT}/${month} has no record of when it was published (a mirror's copy, or an archive of the original tool); nothing was written: restore it or the one before it by name (--archive NAME; list shows them)"
         fi
       done
     fi

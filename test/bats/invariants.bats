@@ -331,3 +331,34 @@ assert_stderr_mentions() {
     return 1
   fi
 }
+
+@test "a publish killed between a sha512 file's rename and its slice's: the next run sweeps the lone sha512 file and never takes its name (found by the simulator, seed 232)" {
+  compile
+  backup_at '2026-12-03 10:00' 0
+  # What that kill leaves: slice 1's sha512 under its final name, the slice still partial.
+  local -r month=${WORK}/target/2026-12 killed=t-2026-12-03T1100-INC
+  printf 'x\n' >"${month}/.${killed}.partial.1.dar"
+  printf '%0128d  %s\n' 0 "${killed}.1.dar" >"${month}/${killed}.1.dar.sha512"
+  backup_at '2026-12-03 11:00' 2
+  assert_stderr_mentions "${killed}.1.dar.sha512"
+  run -0 cat -- "${month}/backup_deps"
+  [[ ${output} == "t-2026-12-03T1000-FULL:
+t-2026-12-03T1100.2-INC:t-2026-12-03T1000-FULL" ]]
+  [[ -z $(find "${month}" -name "${killed}.*") && -f ${month}/t-2026-12-03T1100.2-INC.1.dar.sha512 ]]
+  BG_TEST_NOW='2026-12-03 12:00' run -0 "${WORK}/p.sh" verify --all
+  [[ $(restored_state '2026-12-03 12:00') == 'state 1' ]]
+}
+
+@test "restore --at from the mirror, which has no record of when an archive was published: a name in the hour repeated when DST ended is said to be ambiguous, never taken for another point (found by the simulator, seed 249)" {
+  compile
+  backup_at '2026-10-06 18:50' 0
+  backup_at '2026-10-25 02:42 CEST' 0
+  # 02:45 CEST: after the archive named 02:42 if it was made in the first 02:42 (it was), before it
+  # if in the second; only the target's "verified" says which.
+  [[ $(restored_state '2026-10-25 04:00' --at '2026-10-25 02:45 CEST') == 'state 1' ]]
+  RESTORE_STATUS=1 restored_state '2026-10-25 04:00' --at '2026-10-25 02:45 CEST' --from-mirror || true
+  assert_stderr_mentions 'cannot tell whether t-2026-10-25T0242-INC was made before 2026-10-25 02:45 CEST: the time in its name is in the hour repeated when daylight saving time ended'
+  [[ ! -e ${WORK}/restored/file ]]
+  # A time after both readings of the name is not ambiguous.
+  [[ $(restored_state '2026-10-25 04:00' --at '2026-10-25 03:50 CET' --from-mirror) == 'state 1' ]]
+}

@@ -287,8 +287,18 @@ process_tree() {
   run -2 --separate-stderr "${SCRIPT}"
   assert_contains "${stderr}" "WARNING: found mount directory ${stale} left by a run that was killed before it mounted a snapshot there (no owner recorded); removing it"
   assert_equal 1 "$(grep -c 'WARNING: found mount directory' <<<"${stderr}")" 'mount directories swept'
+  assert_contains "${stderr}" "WARNING: mount directory ${legacy} is mounted but does not say which run made it; if no backup runs now, remove it by hand (the first command keeps unmounting from reaching live mounts): mount --make-rprivate ${legacy}; umount --recursive ${legacy};"
   [[ ! -e ${stale} && -d ${fresh} && -f ${live}/made-by && -d ${legacy}/root ]]
   assert_equal "${live} ${live}
 ${legacy} ${legacy}" "$(stub_mounts)" 'the anchors left mounted'
+  assert_latest_successful "${PREFIX}${STAMP}-FULL"
+}
+
+@test "an anchor that cannot be unmounted is said in a WARNING, kept with its record, and the backup goes on" {
+  local -r stuck=${TMPDIR}/backup-gen.StuckAnchr
+  leftover_anchor "${stuck}" "backup-gen-run.$(</proc/sys/kernel/random/boot_id).999999998.1"
+  STUB_FAIL_umount=32 STUB_STDERR_umount='umount: target is busy.' STUB_MATCH_umount=${stuck} run -2 --separate-stderr "${SCRIPT}"
+  assert_contains "${stderr}" "WARNING: cannot unmount ${stuck} (see umount's message above); leaving it"
+  [[ -f ${stuck}/made-by ]]
   assert_latest_successful "${PREFIX}${STAMP}-FULL"
 }

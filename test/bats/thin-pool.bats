@@ -38,8 +38,10 @@ assert_nothing_published() {
   assert_equal "lvs --noheadings --separator '|' -o lv_name,pool_lv vg0/root
 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool
 lvs --noheadings --separator '|' --units b --nosuffix -o lv_name,lv_size,data_percent vg0/pool vg0/root
-lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg0/root" "$(stub_calls lvs lvcreate | grep -e pool -e lvcreate | sed -n 1,4p)" 'the pool queries before lvcreate'
-  assert_contains "${stderr}" 'INFO: thin pool vg0/pool before the snapshot: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%); room for a rewrite of all that root holds (2048 MiB): 71680 MiB below the threshold'
+lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool
+lvs --noheadings --separator '|' --units b --nosuffix -o lv_name,lv_size,data_percent vg0/pool vg0/root
+lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg0/root" "$(stub_calls lvs lvcreate | grep -e pool -e lvcreate | sed -n 1,6p)" 'the pool queries before lvcreate: once with the checks, once more right before lvcreate'
+  assert_contains "${stderr}" 'INFO: thin pool vg0/pool before the snapshot: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%); room for a rewrite of all that root holds while the snapshot exists: 2048 MiB of 71680 MiB below the threshold'
   assert_contains "${stderr}" 'INFO: thin pool vg0/pool after dar: data 10.00%, metadata 5.00% (thin_pool_threshold = 80%)'
   assert_latest_successful "${PREFIX}${STAMP}-INC"
   assert_host_clean
@@ -112,7 +114,7 @@ lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg
   assert_has_line "${output}" "# read-only query, run in noop mode too: lvs --noheadings --separator '|' -o lv_name,pool_lv vg0/root"
   assert_has_line "${output}" "# read-only query, run in noop mode too: timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool"
   assert_has_line "${output}" "# read-only query, run in noop mode too: timeout 10 lvs --noheadings --separator '|' --units b --nosuffix -o lv_name,lv_size,data_percent vg0/pool vg0/root"
-  assert_has_line "${output}" "# while dar read the snapshot of root, a real run looks every 2 s at thin pool vg0/pool (timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool) and fails if its data or metadata use passes 80%: dar was stopped and the snapshot removed before the pool could fill up and fail the live writes"
+  assert_has_line "${output}" "# while dar read the snapshot of root, a real run looks every 2 s at thin pool vg0/pool (timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool) and fails if its data or metadata use passes 80%: dar was stopped and the snapshot removed before the pool could fill up and fail the live writes, and nothing was published"
   assert_has_line "${output}" "# a real run checks here that thin pool vg0/pool stayed under 80%: timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool"
   assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
   refute_contains "$(stub_calls dar)" 'dar -c' 'the dar calls'
@@ -136,7 +138,7 @@ compile_profile() {
   stub_pool_use 50.00 5.00
   export STUB_POOL_SIZE=1073741824
   run -1 --separate-stderr "${SCRIPT}"
-  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool cannot take a rewrite of all that root holds while the snapshot exists: that is 2048 MiB, and the pool has 307 MiB below thin_pool_threshold = 80% [lvm] (data 50.00%, metadata 5.00%): a writer faster than the watcher would fill the pool, and a full pool fails the live writes of every volume in it; grow the pool by 2176 MiB or more (lvextend --size +2176M vg0/pool), or state in [lvm] how much the writes made during a backup can take, with thin_snapshot_reserve = SIZE'
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool cannot take a rewrite of all that root holds while the snapshot exists: that is 2048 MiB, and the pool has 307 MiB below thin_pool_threshold = 80% [lvm] (data 50.00%, metadata 5.00%): a writer faster than the watcher would fill the pool, and a full pool fails the live writes of every volume in it; grow the pool by 2176 MiB or more (lvextend --size +2176M vg0/pool), or state in [lvm] how much the writes made during a backup can take, with thin_snapshot_reserve = SIZE (the backup still gives up at the threshold)'
   assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
   assert_nothing_published
 }
@@ -155,7 +157,7 @@ logical_volume = root
 thin_snapshot_reserve = 100M")
   grep -q 'thin_snapshot_reserve=104857600' -- "${reserved}"
   run -0 --separate-stderr "${reserved}" -l INFO
-  assert_contains "${stderr}" 'room for thin_snapshot_reserve = 100 MiB (100 MiB): 307 MiB below the threshold'
+  assert_contains "${stderr}" 'room for thin_snapshot_reserve = 100 MiB while the snapshot exists: 100 MiB of 307 MiB below the threshold'
   assert_contains "${stderr}" 'INFO: finished successfully'
   assert_host_clean
 }
@@ -182,7 +184,7 @@ target = @TARGET@
 archive_prefix = testhost-
 ${volumes}")
   run -1 --separate-stderr "${together}"
-  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool cannot take what all the snapshots taken together in it may take while the snapshot exists: that is 4096 MiB, and the pool has 2150 MiB below thin_pool_threshold = 80% [snapshots = together]'
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool cannot take what all the snapshots taken together in it may take while they exist: that is 4096 MiB, and the pool has 2150 MiB below thin_pool_threshold = 80% [snapshots = together]'
   assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
   run -0 --separate-stderr "${apart}"
   assert_equal 2 "$(stub_call_count lvcreate)" 'lvcreate calls one at a time'
@@ -211,11 +213,76 @@ logical_volume = root")
   wait "${SCRIPT_PID}" || STATUS=$?
   local -r stderr=$(<"${BATS_TEST_TMPDIR}/stderr")
   assert_equal 1 "${STATUS}" 'exit status'
-  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool passed thin_pool_threshold = 80% [snapshots = together] while the snapshots taken together existed: data 91.25%, metadata 4.00%; the sources still running were stopped and the snapshots removed before the pool could fill up and fail the live writes, and nothing was published'
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool passed thin_pool_threshold = 80% [snapshots = together] while the snapshots taken together existed: data 91.25%, metadata 4.00%; the sources still running were stopped and the snapshots still there removed before the pool could fill up and fail the live writes; what those sources had archived was not published'
   if kill -0 "${DAR_PID}" 2>/dev/null; then
     printf 'the directory source'"'"'s dar (pid %s) is still running\n' "${DAR_PID}" >&2
     return 1
   fi
   assert_equal '' "$(stub_lvs "${VG}" | grep backsnap)" 'snapshots left'
   assert_host_clean
+}
+
+@test "hook before_snapshot filling the pool: the room is checked again right before lvcreate, and the snapshot refused" {
+  local hooked
+  hooked=$(compile_profile hooked "[backup]
+target = @TARGET@
+archive_prefix = testhost-root-
+
+[volume root]
+volume_group = vg0
+logical_volume = root
+
+[hooks]
+before_snapshot = printf '95.00 5.00\\n' >\"\${STUB_STATE}/pool-use\"")
+  run -1 --separate-stderr "${hooked}"
+  assert_contains "${stderr}" 'ERROR: thin pool vg0/pool is too full to snapshot root: data 95.00%, metadata 5.00%'
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+}
+
+@test "parallel = 2: the thin snapshots of two sources in one pool are added up, the second waits for the first" {
+  stub_lv "${VG}" home
+  export STUB_POOL_SIZE=3221225472
+  local apart
+  apart=$(compile_profile parallel "[backup]
+target = @TARGET@
+archive_prefix = testhost-
+parallel = 2
+
+[volume root]
+volume_group = vg0
+logical_volume = root
+
+[volume home]
+volume_group = vg0
+logical_volume = home")
+  run -0 --separate-stderr "${apart}" -l INFO
+  assert_contains "${stderr}" 'INFO: source home waits for a source that runs: thin pool vg0/pool has 2150 MiB below its threshold for the snapshots of this run, not enough for what this one may take (2047 MiB) beside theirs'
+  assert_equal 2 "$(stub_call_count lvcreate)" 'lvcreate calls, one after the other'
+}
+
+@test "snapshots = together: a pool whose snapshots are all released is no longer watched, and live writes alone then fail nothing" {
+  local together
+  together=$(compile_profile together-late "[backup]
+target = @TARGET@
+archive_prefix = testhost-
+snapshots = together
+
+[volume root]
+volume_group = vg0
+logical_volume = root
+
+[volume files]
+source_type = directory
+source_root = @TREE@")
+  export STUB_HANG_dar=4 STUB_MATCH_dar=${SNAPSHOT_TREE}
+  start_script "${together}" -l INFO
+  DAR_PID=$(stub_wait_hanging dar)
+  assert_equal '' "$(stub_lvs "${VG}" | grep backsnap)" 'precondition: root was archived and its snapshot released before the directory'
+  stub_pool_use 91.25 4.00
+  STATUS=0
+  wait "${SCRIPT_PID}" || STATUS=$?
+  local -r stderr=$(<"${BATS_TEST_TMPDIR}/stderr")
+  assert_equal 0 "${STATUS}" 'exit status'
+  assert_contains "${stderr}" 'INFO: thin pool vg0/pool: the snapshots taken together in it are all released; no longer watched'
+  refute_contains "${stderr}" 'passed thin_pool_threshold' 'the log'
 }

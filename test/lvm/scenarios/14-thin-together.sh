@@ -67,7 +67,7 @@ say "b's pool fills while a is archived and b's snapshot waits its turn"
 dd if=/dev/urandom of="${B}/ballast" bs=1M count=46 conv=fsync status=none
 note "pool before the run (data% metadata%): $(lvs --noheadings -o data_percent,metadata_percent -- "${VG}/pool" | xargs)"
 guest_before=$(guest_state)
-target_before=$(tree_content "${TARGET}")
+target_before=$(tree_content "${TARGET}/a")
 chain_before=$(chain_state "${A_SET}")
 rm -f -- "${W}/writer.failures"
 # The writer is the scenario's: it waits until a's dar has started (b's snapshot exists by then),
