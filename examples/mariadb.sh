@@ -3168,7 +3168,10 @@ watch_pools_of_snapshots() {
     start_pool_watcher "${key%%/*}" "${key#*/}" "${THIN_POOL_THRESHOLD[${key}]}" "snapshots = together" \
       'while the snapshots taken together existed' \
       'the sources still running were stopped and the snapshots still there removed before the pool could fill up and fail the live writes; what those sources had archived was not published'
-    POOL_WATCHER_OF[${key}]=${POOL_WATCHER_PIDS[-1]:-}
+    # (None starts in noop mode.)
+    if ((${#POOL_WATCHER_PIDS[@]} > 0)); then
+      POOL_WATCHER_OF[${key}]=${POOL_WATCHER_PIDS[-1]}
+    fi
   done
 }
 

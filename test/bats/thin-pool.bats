@@ -55,6 +55,15 @@ lvcreate --snapshot --name root-backsnap --addtag backup-gen --addtag RUN_TAG vg
   assert_host_clean
 }
 
+@test "snapshots = together with only thin snapshots in noop mode prints what the run would watch, and changes nothing" {
+  local together
+  together=$(compile_fixture lvm-thin-together --noop)
+  run -0 --separate-stderr "${together}"
+  assert_has_line "${output}" "# while the snapshots taken together existed, a real run looks every 2 s at thin pool vg0/pool (timeout 10 lvs --noheadings --separator '|' --nosuffix -o lv_name,data_percent,metadata_percent,lv_attr,lv_health_status vg0/pool) and fails if its data or metadata use passes 80%: the sources still running were stopped and the snapshots still there removed before the pool could fill up and fail the live writes; what those sources had archived was not published"
+  assert_equal '' "$(stub_calls lvcreate)" 'lvcreate calls'
+  assert_host_clean
+}
+
 @test "a thin pool whose data use is over the threshold stops the source before anything is created" {
   stub_pool_use 85.50 5.00
   run -1 --separate-stderr "${SCRIPT}"
